@@ -1,0 +1,56 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    STREET_STAFF = "street_staff", _("街道/园区工作人员")
+    STREET_SECRETARY = "street_secretary", _("街道党工委书记")
+    STREET_DIRECTOR = "street_director", _("街道主任")
+    DEPARTMENT_REVIEWER = "department_reviewer", _("主管部门审核人")
+    TASK_FORCE = "task_force", _("区领导小组/工作专班")
+    INSPECTOR = "inspector", _("巡查人员")
+    LIAISON = "liaison", _("驻企联络员")
+
+
+STREET_ROLES = {Role.STREET_STAFF, Role.STREET_SECRETARY, Role.STREET_DIRECTOR}
+
+
+class User(AbstractUser):
+    """A person using the system. Where they act is held by django-guardian grants on org objects."""
+
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    role = models.CharField(_("岗位"), max_length=30, choices=Role.choices, blank=True)
+    mobile = models.CharField(_("手机"), max_length=11, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def post_label(self) -> str:
+        """The post this user acts in, as written in the audit trail and the timeline."""
+        from .scope import scope_for
+
+        return scope_for(self).post_label
+
+
+class Notification(models.Model):
+    """In-app notification (reminders, escalations, job results)."""
+
+    user = models.ForeignKey(User, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="notifications")
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    message = models.CharField(_("内容"), max_length=300)
+    link = models.CharField(_("链接"), max_length=300, blank=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.message

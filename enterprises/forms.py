@@ -1,0 +1,73 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scope import scope_for
+
+from .choices import Category, OperatingStatus, Scale
+from .models import Community, Department, Enterprise, Grid, Jurisdiction, SurveyVisit
+from .validators import normalise_credit_code
+
+
+class EnterpriseForm(forms.ModelForm):
+    class Meta:
+        model = Enterprise
+        fields = [
+            "name", "credit_code", "scale", "category", "department", "jurisdiction", "community", "grid",
+            "address", "legal_representative", "prevention_contact", "prevention_mobile", "employee_count",
+            "output_over_100m", "operating_status",
+        ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = scope_for(user)
+        jurisdictions = Jurisdiction.objects.all()
+        if not scope.district:
+            jurisdictions = jurisdictions.filter(pk__in=scope.jurisdiction_ids)
+        self.fields["jurisdiction"].queryset = jurisdictions
+        self.fields["community"].queryset = Community.objects.filter(jurisdiction__in=jurisdictions)
+        self.fields["grid"].queryset = Grid.objects.filter(community__jurisdiction__in=jurisdictions)
+        self.fields["department"].queryset = Department.objects.all()
+        if jurisdictions.count() == 1 and not self.instance.pk:
+            self.fields["jurisdiction"].initial = jurisdictions.first()
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault("class", "input" if name != "output_over_100m" else "")
+
+    def clean_credit_code(self):
+        return normalise_credit_code(self.cleaned_data["credit_code"])
+
+    def validate_unique(self):
+        # Duplicate credit codes are reported by the view with a link to the existing firm.
+        pass
+
+
+class SurveyVisitForm(forms.ModelForm):
+    class Meta:
+        model = SurveyVisit
+        fields = ["visited_on", "observed_status", "notes"]
+        widgets = {
+            "visited_on": forms.DateInput(attrs={"type": "date", "class": "input"}),
+            "notes": forms.Textarea(attrs={"rows": 3, "class": "input"}),
+            "observed_status": forms.Select(attrs={"class": "input"}),
+        }
+
+
+class EnterpriseFilterForm(forms.Form):
+    q = forms.CharField(label=_("名称或信用代码"), required=False, max_length=50)
+    jurisdiction = forms.ModelChoiceField(label=_("街道/园区"), queryset=Jurisdiction.objects.none(),
+                                          required=False, empty_label=_("全部街道"))
+    scale = forms.ChoiceField(label=_("规模"), required=False,
+                              choices=[("", _("全部规模")), *Scale.choices])
+    category = forms.ChoiceField(label=_("类别"), required=False,
+                                 choices=[("", _("全部类别")), *Category.choices])
+    status = forms.ChoiceField(label=_("经营状态"), required=False,
+                               choices=[("", _("全部状态")), *OperatingStatus.choices])
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = scope_for(user)
+        jurisdictions = Jurisdiction.objects.all()
+        if not scope.district:
+            jurisdictions = jurisdictions.filter(pk__in=scope.jurisdiction_ids)
+        self.fields["jurisdiction"].queryset = jurisdictions
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "input")

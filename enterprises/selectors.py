@@ -1,0 +1,157 @@
+"""Reads of the firm registry, always scoped to the user."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+
+from accounts.scope import scope_for
+
+from .models import Enterprise, Jurisdiction
+
+LIST_COLUMNS = (
+    "id", "name", "credit_code", "scale", "category", "operating_status", "employee_count",
+    "last_visited_on", "jurisdiction__name", "department__name", "prevention_contact",
+)
+COUNT_CAP = 10000
+
+
+@dataclass
+class EnterpriseFilters:
+    jurisdiction: int | None = None
+    scale: str = ""
+    category: str = ""
+    status: str = ""
+    department: int | None = None
+    q: str = ""
+
+    @classmethod
+    def from_params(cls, params) -> EnterpriseFilters:
+        def as_int(name):
+            value = (params.get(name) or "").strip()
+            return int(value) if value.isdigit() else None
+
+        return cls(
+            jurisdiction=as_int("jurisdiction"),
+            scale=(params.get("scale") or "").strip(),
+            category=(params.get("category") or "").strip(),
+            status=(params.get("status") or "").strip(),
+            department=as_int("department"),
+            q=(params.get("q") or "").strip()[:50],
+        )
+
+    def as_params(self) -> dict[str, str]:
+        return {k: str(v) for k, v in self.__dict__.items() if v not in (None, "")}
+
+
+def enterprises_visible(user) -> QuerySet[Enterprise]:
+    return Enterprise.objects.visible_to(user)
+
+
+def enterprise_get(user, pk: int) -> Enterprise:
+    """The firm if the user may see it; Enterprise.DoesNotExist (→ 404) otherwise."""
+    return enterprises_visible(user).select_related("jurisdiction", "department", "community", "grid").get(
+        pk=pk
+    )
+
+
+def enterprise_filter(user, filters: EnterpriseFilters) -> QuerySet[Enterprise]:
+    qs = enterprises_visible(user)
+    if filters.jurisdiction:
+        qs = qs.filter(jurisdiction_id=filters.jurisdiction)
+    if filters.department:
+        qs = qs.filter(department_id=filters.department)
+    if filters.scale:
+        qs = qs.filter(scale=filters.scale)
+    if filters.category:
+        qs = qs.filter(category=filters.category)
+    if filters.status:
+        qs = qs.filter(operating_status=filters.status)
+    if filters.q:
+        term = filters.q
+        # Plain contains (LIKE, not UPPER LIKE) is enough for Chinese names; codes are upper case.
+        qs = qs.filter(Q(name__contains=term) | Q(credit_code__startswith=term.upper()))
+    return qs
+
+
+def _encode(name: str, pk: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps([name, pk], ensure_ascii=False).encode()).decode()
+
+
+def _decode(token: str) -> tuple[str, int] | None:
+    try:
+        name, pk = json.loads(base64.urlsafe_b64decode(token.encode()).decode())
+        return str(name), int(pk)
+    except (ValueError, TypeError, UnicodeDecodeError):
+        return None
+
+
+@dataclass
+class KeysetPage:
+    rows: list[dict]
+    next_token: str | None
+    prev_token: str | None
+    total: int
+    total_capped: bool
+
+
+def keyset_page(qs: QuerySet, *, after: str = "", before: str = "", size: int = 50) -> KeysetPage:
+    """A page of rows ordered by (name, id); first / previous / next rather than page N (flat at any
+    depth, unlike OFFSET)."""
+    values = qs.values(*LIST_COLUMNS)
+    cursor_after = _decode(after) if after else None
+    cursor_before = _decode(before) if before and not cursor_after else None
+    if cursor_before:
+        name, pk = cursor_before
+        chunk = list(
+            values.filter(Q(name__lt=name) | Q(name=name, id__lt=pk)).order_by("-name", "-id")[: size + 1]
+        )
+        has_more_before = len(chunk) > size
+        rows = list(reversed(chunk[:size]))
+        has_more_after = True
+    else:
+        if cursor_after:
+            name, pk = cursor_after
+            values = values.filter(Q(name__gt=name) | Q(name=name, id__gt=pk))
+        chunk = list(values.order_by("name", "id")[: size + 1])
+        has_more_after = len(chunk) > size
+        rows = chunk[:size]
+        has_more_before = cursor_after is not None
+    total = qs.order_by()[: COUNT_CAP + 1].count()
+    return KeysetPage(
+        rows=rows,
+        next_token=_encode(rows[-1]["name"], rows[-1]["id"]) if rows and has_more_after else None,
+        prev_token=_encode(rows[0]["name"], rows[0]["id"]) if rows and has_more_before else None,
+        total=min(total, COUNT_CAP),
+        total_capped=total > COUNT_CAP,
+    )
+
+
+def survey_coverage(user, days: int | None = None) -> list[dict]:
+    """Per jurisdiction in the user's scope: firms, firms visited within ``days`` days, and the share."""
+    days = days or settings.SURVEY_COVERAGE_DAYS
+    since = date.today() - timedelta(days=days)
+    scope = scope_for(user)
+    jurisdictions = Jurisdiction.objects.all()
+    if not scope.district:
+        jurisdictions = jurisdictions.filter(pk__in=scope.jurisdiction_ids)
+    firms = enterprises_visible(user).filter(jurisdiction__in=jurisdictions)
+    counts = {
+        row["jurisdiction_id"]: row
+        for row in firms.values("jurisdiction_id").annotate(
+            total=Count("id"), visited=Count("id", filter=Q(last_visited_on__gte=since))
+        )
+    }
+    result = []
+    for jurisdiction in jurisdictions:
+        row = counts.get(jurisdiction.pk, {"total": 0, "visited": 0})
+        share = round(row["visited"] * 100 / row["total"], 1) if row["total"] else 0.0
+        result.append(
+            {"jurisdiction": jurisdiction, "total": row["total"], "visited": row["visited"], "share": share}
+        )
+    return result

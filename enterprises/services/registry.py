@@ -1,0 +1,117 @@
+"""Write path for the firm registry: create, edit, survey visits. Each checks scope and rules, writes
+and records the audit entry in one transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from accounts.scope import scope_for
+from zhifu_reopen.audit import audit_record, changed, snapshot
+from zhifu_reopen.errors import DomainError
+
+from ..models import Enterprise, SurveyVisit
+from ..validators import normalise_credit_code
+
+EDITABLE_FIELDS = [
+    "name", "credit_code", "scale", "category", "department", "jurisdiction", "community", "grid",
+    "address", "legal_representative", "prevention_contact", "prevention_mobile", "employee_count",
+    "output_over_100m", "operating_status",
+]
+
+
+def _require_registrar(user, jurisdiction_id: int) -> None:
+    scope = scope_for(user)
+    if user.is_superuser:
+        return
+    if scope.role != Role.STREET_STAFF or jurisdiction_id not in scope.jurisdiction_ids:
+        raise DomainError(_("只有本街道/园区的工作人员可以登记或修改本辖区企业。"), code="forbidden")
+
+
+def _check_org(data: dict) -> None:
+    jurisdiction, community, grid = data.get("jurisdiction"), data.get("community"), data.get("grid")
+    if community is not None and community.jurisdiction_id != jurisdiction.pk:
+        raise DomainError(_("所选社区不属于所选街道。"))
+    if grid is not None and (community is None or grid.community_id != community.pk):
+        raise DomainError(_("所选网格不属于所选社区。"))
+
+
+def duplicate_of(credit_code: str, exclude_pk: int | None = None) -> Enterprise | None:
+    qs = Enterprise.objects.filter(credit_code=normalise_credit_code(credit_code))
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.first()
+
+
+@transaction.atomic
+def enterprise_create(*, user, data: dict, reason: str = "") -> Enterprise:
+    _require_registrar(user, data["jurisdiction"].pk)
+    _check_org(data)
+    data = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
+    data["credit_code"] = normalise_credit_code(data["credit_code"])
+    if duplicate_of(data["credit_code"]):
+        raise DomainError(_("统一社会信用代码已登记。"), code="duplicate")
+    enterprise = Enterprise(**data)
+    enterprise.full_clean()
+    enterprise.save()
+    audit_record(actor=user, action="enterprise.create", target=enterprise, after=snapshot(enterprise),
+                 reason=reason)
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_update(*, user, enterprise: Enterprise, data: dict, reason: str = "") -> Enterprise:
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    _require_registrar(user, enterprise.jurisdiction_id)
+    if "jurisdiction" in data:
+        _require_registrar(user, data["jurisdiction"].pk)
+    merged = {f: getattr(enterprise, f) for f in EDITABLE_FIELDS} | {
+        k: v for k, v in data.items() if k in EDITABLE_FIELDS
+    }
+    _check_org(merged)
+    merged["credit_code"] = normalise_credit_code(merged["credit_code"])
+    if duplicate_of(merged["credit_code"], exclude_pk=enterprise.pk):
+        raise DomainError(_("统一社会信用代码已登记。"), code="duplicate")
+    before = snapshot(enterprise)
+    for key, value in merged.items():
+        setattr(enterprise, key, value)
+    enterprise.full_clean()
+    enterprise.save()
+    old, new = changed(before, snapshot(enterprise))
+    if new:
+        audit_record(actor=user, action="enterprise.update", target=enterprise, before=old, after=new,
+                     reason=reason)
+    return enterprise
+
+
+@transaction.atomic
+def survey_visit_record(
+    *, user, enterprise: Enterprise, visited_on: date, observed_status: str, notes: str = ""
+) -> SurveyVisit:
+    scope = scope_for(user)
+    allowed = user.is_superuser or (
+        scope.role == Role.STREET_STAFF and enterprise.jurisdiction_id in scope.jurisdiction_ids
+    ) or (
+        scope.role == Role.LIAISON
+        and enterprise.liaison_assignments.filter(liaison_id=user.pk).exists()
+    )
+    if not allowed:
+        raise DomainError(_("只有本街道工作人员或派驻联络员可以记录走访。"), code="forbidden")
+    if visited_on > date.today():
+        raise DomainError(_("走访日期不能晚于今天。"))
+    visit = SurveyVisit(
+        enterprise=enterprise, visited_on=visited_on, official=user, observed_status=observed_status,
+        notes=notes,
+    )
+    visit.full_clean()
+    visit.save()
+    # Keep the denormalised "last visited" used by coverage figures.
+    Enterprise.objects.filter(pk=enterprise.pk).exclude(last_visited_on__gte=visited_on).update(
+        last_visited_on=visited_on
+    )
+    audit_record(actor=user, action="survey.record", target=visit, enterprise=enterprise,
+                 after=snapshot(visit, ["visited_on", "observed_status", "notes"]))
+    return visit

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "enterprises"
+
+urlpatterns = [
+    path("", views.enterprise_list, name="list"),
+    path("new/", views.enterprise_create_view, name="create"),
+    path("check-code/", views.credit_code_check, name="check_code"),
+    path("coverage/", views.survey_coverage_view, name="coverage"),
+    path("<int:pk>/", views.enterprise_detail, name="detail"),
+    path("<int:pk>/edit/", views.enterprise_edit_view, name="edit"),
+    path("<int:pk>/visits/", views.survey_visit_create, name="visit_create"),
+]

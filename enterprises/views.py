@@ -1,0 +1,198 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import Role
+from zhifu_reopen.errors import DomainError
+from zhifu_reopen.http import roles_required
+
+from . import selectors
+from .choices import CATEGORY_COLOURS, OPERATING_STATUS_COLOURS, Category, OperatingStatus, Scale
+from .forms import EnterpriseFilterForm, EnterpriseForm, SurveyVisitForm
+from .models import Enterprise
+from .services.registry import duplicate_of, enterprise_create, enterprise_update, survey_visit_record
+from .validators import credit_code_warning
+
+ALL_ROLES = tuple(Role.values)
+REGISTRARS = (Role.STREET_STAFF,)
+SURVEYORS = (Role.STREET_STAFF, Role.LIAISON)
+
+_LABELS = {
+    "scale": dict(Scale.choices),
+    "category": dict(Category.choices),
+    "status": dict(OperatingStatus.choices),
+}
+
+
+def _get(user, pk: int) -> Enterprise:
+    try:
+        return selectors.enterprise_get(user, pk)
+    except Enterprise.DoesNotExist as exc:
+        raise Http404(_("找不到该企业，或不在您的管辖范围内。")) from exc
+
+
+@roles_required(*ALL_ROLES)
+def enterprise_list(request):
+    filters = selectors.EnterpriseFilters.from_params(request.GET)
+    qs = selectors.enterprise_filter(request.user, filters)
+    page = selectors.keyset_page(qs, after=request.GET.get("after", ""), before=request.GET.get("before", ""))
+    labels = {k: {c: str(v) for c, v in d.items()} for k, d in _LABELS.items()}
+    rows_html = mark_safe(get_template("enterprises/_rows.html").render(
+        {
+            "rows": page.rows,
+            "labels": labels,
+            "status_colours": OPERATING_STATUS_COLOURS,
+            "category_colours": CATEGORY_COLOURS,
+            "detail_prefix": reverse("enterprises:detail", args=[0])[:-2],
+        }
+    ))
+    params = filters.as_params()
+    context = {
+        "form": EnterpriseFilterForm(request.GET or None, user=request.user),
+        "page": page,
+        "rows_html": rows_html,
+        "params": params,
+        "can_register": request.user.is_superuser or request.user.role in REGISTRARS,
+    }
+    template = "enterprises/_list_body.html" if request.headers.get("HX-Request") else "enterprises/list.html"
+    return render(request, template, context)
+
+
+@roles_required(*ALL_ROLES)
+def enterprise_detail(request, pk: int):
+    enterprise = _get(request.user, pk)
+    context = {
+        "enterprise": enterprise,
+        "warning": credit_code_warning(enterprise.credit_code),
+        "visits": enterprise.survey_visits.select_related("official")[:20],
+        "history": enterprise.audit_entries.select_related("actor")[:50],
+        "status_colour": OPERATING_STATUS_COLOURS[enterprise.operating_status],
+        "can_edit": request.user.is_superuser
+        or (request.user.role == Role.STREET_STAFF),
+        "can_survey": request.user.is_superuser or request.user.role in SURVEYORS,
+        "visit_form": SurveyVisitForm(),
+    }
+    return render(request, "enterprises/detail.html", context)
+
+
+def _duplicate_message(code: str, exclude_pk=None):
+    existing = duplicate_of(code, exclude_pk=exclude_pk)
+    if existing is None:
+        return None
+    return format_html(
+        _("统一社会信用代码 {} 已登记为 <a href=\"{}\">{}</a>，请勿重复登记。"),
+        existing.credit_code, existing.get_absolute_url(), existing.name,
+    )
+
+
+def _save_form(request, form, *, instance=None):
+    """Validate and call the service; on a refusal show the reason on the form (400)."""
+    if not form.is_valid():
+        return None
+    code = form.cleaned_data["credit_code"]
+    duplicate = _duplicate_message(code, exclude_pk=instance.pk if instance else None)
+    if duplicate:
+        form.add_error("credit_code", duplicate)
+        return None
+    try:
+        if instance is None:
+            enterprise = enterprise_create(user=request.user, data=form.cleaned_data)
+        else:
+            enterprise = enterprise_update(user=request.user, enterprise=instance, data=form.cleaned_data)
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return None
+    warning = credit_code_warning(enterprise.credit_code)
+    if warning:
+        messages.warning(request, warning)
+    return enterprise
+
+
+@roles_required(*REGISTRARS)
+@require_http_methods(["GET", "POST"])
+def enterprise_create_view(request):
+    form = EnterpriseForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        enterprise = _save_form(request, form)
+        if enterprise:
+            messages.success(request, _("已登记企业：%(name)s") % {"name": enterprise.name})
+            return redirect(enterprise)
+    status = 400 if form.errors else 200
+    return render(request, "enterprises/form.html", {"form": form, "creating": True}, status=status)
+
+
+@roles_required(*REGISTRARS)
+@require_http_methods(["GET", "POST"])
+def enterprise_edit_view(request, pk: int):
+    enterprise = _get(request.user, pk)
+    form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
+    if request.method == "POST":
+        # ModelForm.is_valid() writes into the instance; give the service a fresh copy.
+        saved = _save_form(request, form, instance=_get(request.user, pk))
+        if saved:
+            messages.success(request, _("已保存修改。"))
+            return redirect(saved)
+    status = 400 if form.errors else 200
+    return render(
+        request, "enterprises/form.html", {"form": form, "creating": False, "enterprise": enterprise},
+        status=status,
+    )
+
+
+@roles_required(*SURVEYORS)
+@require_http_methods(["POST"])
+def survey_visit_create(request, pk: int):
+    enterprise = _get(request.user, pk)
+    form = SurveyVisitForm(request.POST)
+    if form.is_valid():
+        try:
+            survey_visit_record(user=request.user, enterprise=enterprise, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect(enterprise)
+        messages.success(request, _("已记录走访。"))
+        return redirect(enterprise)
+    errors = "；".join(f"{form.fields[f].label if f in form.fields else ''}{' '.join(e)}"
+                      for f, e in form.errors.items())
+    messages.error(request, _("走访记录未保存：%(errors)s") % {"errors": errors})
+    response = redirect(enterprise)
+    return response
+
+
+@roles_required(Role.STREET_STAFF, Role.STREET_SECRETARY, Role.STREET_DIRECTOR, Role.TASK_FORCE)
+def survey_coverage_view(request):
+    days = request.GET.get("days", "")
+    days = int(days) if days.isdigit() and 0 < int(days) <= 365 else None
+    rows = selectors.survey_coverage(request.user, days)
+    return render(request, "enterprises/coverage.html", {
+        "rows": rows, "days": days or selectors.settings.SURVEY_COVERAGE_DAYS,
+    })
+
+
+@roles_required(*REGISTRARS)
+def credit_code_check(request):
+    """htmx helper: validates a code as it is typed and warns about duplicates."""
+    from django.core.exceptions import ValidationError
+
+    from .validators import validate_credit_code
+
+    code = request.GET.get("credit_code", "")
+    try:
+        validate_credit_code(code)
+    except ValidationError as exc:
+        return HttpResponse(format_html('<span class="tag danger">{}</span>', exc.messages[0]))
+    duplicate = _duplicate_message(code)
+    if duplicate:
+        return HttpResponse(format_html('<span class="tag danger">{}</span>', duplicate))
+    warning = credit_code_warning(code)
+    if warning:
+        return HttpResponse(format_html('<span class="tag warning">{}</span>', warning))
+    return HttpResponse(format_html('<span class="tag success">{}</span>', _("格式与校验位正确")))

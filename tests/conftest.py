@@ -1,0 +1,144 @@
+"""Shared fixtures: the organisation, a persona per role (in and out of scope), service checks."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.db import connection
+
+from accounts.models import Role
+from accounts.services import user_create
+from enterprises.models import Department, Jurisdiction
+from enterprises.org import org_ensure
+from inspections.models import LiaisonAssignment, PatrolTeam
+from tests.factories import EnterpriseFactory
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+PASSWORD = "zhifu-test-pw"
+
+# persona → (role, grant kind, grant key)
+PERSONAS = {
+    "staff_xy": (Role.STREET_STAFF, "jurisdictions", "370602001"),
+    "staff_ds": (Role.STREET_STAFF, "jurisdictions", "370602002"),
+    "secretary_xy": (Role.STREET_SECRETARY, "jurisdictions", "370602001"),
+    "director_xy": (Role.STREET_DIRECTOR, "jurisdictions", "370602001"),
+    "secretary_ds": (Role.STREET_SECRETARY, "jurisdictions", "370602002"),
+    "director_ds": (Role.STREET_DIRECTOR, "jurisdictions", "370602002"),
+    "dept_gxj": (Role.DEPARTMENT_REVIEWER, "departments", "gxj"),
+    "dept_swj": (Role.DEPARTMENT_REVIEWER, "departments", "swj"),
+    "taskforce": (Role.TASK_FORCE, None, None),
+    "inspector_d1": (Role.INSPECTOR, "teams", "区第一巡查指导组"),
+    "inspector_xy": (Role.INSPECTOR, "teams", "向阳街道联合巡查组"),
+    "inspector_ds": (Role.INSPECTOR, "teams", "东山街道联合巡查组"),
+    "liaison_xy": (Role.LIAISON, None, None),
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """On a laptop (SQLite, no Redis) tests that need the real services are skipped; with
+    REQUIRE_SERVICES=1 (CI) they run and fail if a service is missing."""
+    on_postgres = connection.vendor == "postgresql"
+    has_redis = bool(os.environ.get("REDIS_URL"))
+    for item in items:
+        if item.get_closest_marker("postgres") and not on_postgres and not REQUIRE_SERVICES:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
+        if item.get_closest_marker("redis") and not has_redis and not REQUIRE_SERVICES:
+            item.add_marker(pytest.mark.skip(reason="needs Redis and a Celery worker (set REDIS_URL)"))
+        if item.get_closest_marker("browser") and not os.path.exists("/usr/bin/chromium") and not REQUIRE_SERVICES:
+            item.add_marker(pytest.mark.skip(reason="needs /usr/bin/chromium"))
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager(settings):
+    """Unit tests run tasks inline; tests marked ``redis`` use the real worker fixture instead."""
+    from zhifu_reopen.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def org(db):
+    org_ensure()
+
+
+@pytest.fixture
+def xy(org) -> Jurisdiction:
+    return Jurisdiction.objects.get(code="370602001")
+
+
+@pytest.fixture
+def ds(org) -> Jurisdiction:
+    return Jurisdiction.objects.get(code="370602002")
+
+
+@pytest.fixture
+def gxj(org) -> Department:
+    return Department.objects.get(code="gxj")
+
+
+@pytest.fixture
+def swj(org) -> Department:
+    return Department.objects.get(code="swj")
+
+
+def make_persona(name: str):
+    role, kind, key = PERSONAS[name]
+    grants = {}
+    if kind == "jurisdictions":
+        grants[kind] = [Jurisdiction.objects.get(code=key)]
+    elif kind == "departments":
+        grants[kind] = [Department.objects.get(code=key)]
+    elif kind == "teams":
+        grants[kind] = [PatrolTeam.objects.get(name=key)]
+    return user_create(username=name, password=PASSWORD, role=role, full_name=name, **grants)
+
+
+@pytest.fixture
+def personas(org):
+    """All personas, created on first use: ``personas["staff_xy"]``."""
+
+    class Lazy(dict):
+        def __missing__(self, key):
+            self[key] = make_persona(key)
+            return self[key]
+
+    return Lazy()
+
+
+@pytest.fixture
+def firm_xy(xy, gxj):
+    """A small firm of 向阳街道 under 工信局."""
+    return EnterpriseFactory(jurisdiction=xy, department=gxj, scale="small")
+
+
+@pytest.fixture
+def firm_ds(ds, swj):
+    return EnterpriseFactory(jurisdiction=ds, department=swj, scale="small")
+
+
+@pytest.fixture
+def liaison_firm(personas, firm_xy):
+    LiaisonAssignment.objects.create(liaison=personas["liaison_xy"], enterprise=firm_xy)
+    return firm_xy
+
+
+@pytest.fixture
+def client_for(client, personas):
+    """``client_for("staff_xy")`` → a test client logged in as that persona."""
+    from django.test import Client
+
+    def make(name: str | None):
+        c = Client()
+        if name:
+            c.force_login(personas[name])
+        return c
+
+    return make

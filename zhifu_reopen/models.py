@@ -1,0 +1,94 @@
+"""Shared base pieces: the audit trail and background job rows."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    """One business action: who did it, in which post, to what, before/after, and why."""
+
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    post = models.CharField(_("岗位"), max_length=120, blank=True)
+    action = models.CharField(_("动作"), max_length=64, db_index=True)
+    target_type = models.CharField(_("对象类型"), max_length=64)
+    target_id = models.BigIntegerField(_("对象编号"))
+    target_repr = models.CharField(_("对象"), max_length=300, blank=True)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("企业"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="audit_entries",
+    )
+    before = models.JSONField(_("变更前"), null=True, blank=True)
+    after = models.JSONField(_("变更后"), null=True, blank=True)
+    reason = models.TextField(_("理由/意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("操作记录")
+        verbose_name_plural = _("操作记录")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            models.Index(fields=["enterprise", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.target_repr}"
+
+
+class Job(models.Model):
+    """A background job row the UI polls (import, export, placard render, batch print)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("进行中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    STATUS_COLOURS = {"pending": "info", "running": "warning", "done": "success", "failed": "danger"}
+
+    kind = models.CharField(_("类型"), max_length=40, db_index=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="jobs",
+    )
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    enqueued_at = models.DateTimeField(_("入队时间"), null=True, blank=True)
+    progress_done = models.PositiveIntegerField(_("已处理"), default=0)
+    progress_total = models.PositiveIntegerField(_("总数"), default=0)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    input_file = models.FileField(_("输入文件"), upload_to="jobs/in/%Y/%m/", blank=True)
+    output_file = models.FileField(_("结果文件"), upload_to="jobs/out/%Y/%m/", blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind}#{self.pk} {self.status}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, int(self.progress_done * 100 / self.progress_total))
+
+    @property
+    def colour(self) -> str:
+        return self.STATUS_COLOURS[self.status]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
