@@ -28,6 +28,13 @@ COMMUNITY_WORDS = ["东", "西", "南", "北", "中", "新", "福", "安"]
 
 @transaction.atomic
 def org_ensure() -> None:
+    expected_teams = len(STREETS) + 1 + len(DISTRICT_TEAMS)
+    if (
+        Jurisdiction.objects.count() == len(STREETS) + 1
+        and Department.objects.count() >= len(DEPARTMENTS)
+        and PatrolTeam.objects.count() >= expected_teams
+    ):
+        return
     for index, (code, name) in enumerate([*STREETS, PARK]):
         kind = "park" if code == PARK[0] else "street"
         jurisdiction, _ = Jurisdiction.objects.get_or_create(

@@ -49,6 +49,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs /usr/bin/chromium"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _celery_eager(settings):
     """Unit tests run tasks inline; tests marked ``redis`` use the real worker fixture instead."""

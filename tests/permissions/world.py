@@ -1,0 +1,38 @@
+"""The shared world the matrix runs in: personas of every role, a firm in 向阳 (工信局, liaison
+assigned) and a firm in 东山 (商务局). Apps append builders to ``WORLD_BUILDERS``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import SimpleNamespace
+
+from inspections.models import LiaisonAssignment
+from tests.conftest import PERSONAS, make_persona
+from tests.factories import EnterpriseFactory
+
+
+def build_enterprises(world: SimpleNamespace) -> None:
+    from enterprises.models import Department, Jurisdiction
+
+    xy = Jurisdiction.objects.get(code="370602001")
+    ds = Jurisdiction.objects.get(code="370602002")
+    world.xy, world.ds = xy, ds
+    world.firm_xy = EnterpriseFactory(jurisdiction=xy, department=Department.objects.get(code="gxj"))
+    world.firm_ds = EnterpriseFactory(jurisdiction=ds, department=Department.objects.get(code="swj"))
+    LiaisonAssignment.objects.create(liaison=world.users["liaison_xy"], enterprise=world.firm_xy)
+
+
+def build_jobs(world: SimpleNamespace) -> None:
+    from tests.permissions.cases_jobs import build_jobs as build
+
+    build(world)
+
+
+WORLD_BUILDERS: list[Callable[[SimpleNamespace], None]] = [build_enterprises, build_jobs]
+
+
+def build_world() -> SimpleNamespace:
+    world = SimpleNamespace(users={name: make_persona(name) for name in PERSONAS})
+    for builder in WORLD_BUILDERS:
+        builder(world)
+    return world
