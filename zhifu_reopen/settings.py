@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "accounts",
     "enterprises",
     "approvals",
+    "placards",
     "inspections",
 ]
 
