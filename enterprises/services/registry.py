@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
@@ -46,6 +46,15 @@ def duplicate_of(credit_code: str, exclude_pk: int | None = None) -> Enterprise 
     return qs.first()
 
 
+def _save_unique(enterprise: Enterprise) -> None:
+    """Save; a credit code registered by someone else at the same instant is a refusal, not a 500."""
+    try:
+        with transaction.atomic():
+            enterprise.save()
+    except IntegrityError as exc:
+        raise DomainError(_("统一社会信用代码已登记。"), code="duplicate") from exc
+
+
 @transaction.atomic
 def enterprise_create(*, user, data: dict, reason: str = "") -> Enterprise:
     _require_registrar(user, data["jurisdiction"].pk)
@@ -56,7 +65,7 @@ def enterprise_create(*, user, data: dict, reason: str = "") -> Enterprise:
         raise DomainError(_("统一社会信用代码已登记。"), code="duplicate")
     enterprise = Enterprise(**data)
     enterprise.full_clean()
-    enterprise.save()
+    _save_unique(enterprise)
     audit_record(actor=user, action="enterprise.create", target=enterprise, after=snapshot(enterprise),
                  reason=reason)
     return enterprise
@@ -79,7 +88,7 @@ def enterprise_update(*, user, enterprise: Enterprise, data: dict, reason: str =
     for key, value in merged.items():
         setattr(enterprise, key, value)
     enterprise.full_clean()
-    enterprise.save()
+    _save_unique(enterprise)
     old, new = changed(before, snapshot(enterprise))
     if new:
         audit_record(actor=user, action="enterprise.update", target=enterprise, before=old, after=new,

@@ -1,0 +1,10 @@
+FROM python:3.12-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY pyproject.toml ./
+RUN python -c 'import tomllib,subprocess;subprocess.check_call(["pip","install","--no-cache-dir",*tomllib.load(open("pyproject.toml","rb"))["project"]["dependencies"]])'
+COPY . .
+RUN SECRET_KEY=build DEBUG=0 python manage.py collectstatic --noinput
+EXPOSE 8000
+CMD ["gunicorn", "zhifu_reopen.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -1,0 +1,132 @@
+from django.urls import reverse
+
+from enterprises.models import Enterprise
+from zhifu_reopen.models import AuditEntry
+
+
+def form_data(xy, **extra):
+    return {
+        "name": "烟台鑫源食品有限公司", "credit_code": "91350100M000100Y43", "scale": "small",
+        "category": "livelihood", "jurisdiction": xy.pk, "address": "烟台市芝罘区北马路8号",
+        "employee_count": 30, "operating_status": "not_reopened", "prevention_mobile": "13900001111",
+        **extra,
+    }
+
+
+def test_register_then_see_the_firm_with_its_history(client_for, xy):
+    client = client_for("staff_xy")
+    response = client.post(reverse("enterprises:create"), form_data(xy))
+    firm = Enterprise.objects.get()
+    assert response.status_code == 302 and response["Location"] == firm.get_absolute_url()
+    page = client.get(firm.get_absolute_url()).content.decode()
+    assert "烟台鑫源食品有限公司" in page
+    assert "enterprise.create" in page  # the history lists the registration
+
+
+def test_bad_credit_code_gets_a_clear_400(client_for, xy):
+    response = client_for("staff_xy").post(reverse("enterprises:create"),
+                                           form_data(xy, credit_code="91350100M000100Y44"))
+    assert response.status_code == 400
+    assert "校验位不正确" in response.content.decode()
+    assert not Enterprise.objects.exists()
+
+
+def test_bad_mobile_gets_a_clear_400(client_for, xy):
+    response = client_for("staff_xy").post(reverse("enterprises:create"),
+                                           form_data(xy, prevention_mobile="12345"))
+    assert response.status_code == 400
+    assert "手机号码" in response.content.decode()
+
+
+def test_duplicate_code_links_to_the_existing_firm(client_for, xy, firm_xy):
+    response = client_for("staff_xy").post(reverse("enterprises:create"),
+                                           form_data(xy, credit_code=firm_xy.credit_code))
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "已登记为" in body and firm_xy.get_absolute_url() in body
+    assert Enterprise.objects.count() == 1
+
+
+def test_unknown_street_is_refused(client_for, xy):
+    response = client_for("staff_xy").post(reverse("enterprises:create"), form_data(xy, jurisdiction=99999))
+    assert response.status_code == 400
+    assert not Enterprise.objects.exists()
+
+
+def test_script_in_a_name_is_stored_as_text_and_escaped(client_for, xy):
+    client = client_for("staff_xy")
+    client.post(reverse("enterprises:create"), form_data(xy, name="<script>alert(1)</script>商店"))
+    firm = Enterprise.objects.get()
+    for url in (firm.get_absolute_url(), reverse("enterprises:list")):
+        body = client.get(url).content.decode()
+        assert "<script>alert(1)</script>" not in body
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;商店" in body
+
+
+def test_organisation_code_warning_is_shown_after_saving(client_for, xy):
+    from enterprises.validators import credit_check_char
+
+    code = "91350100M000100Y5" + credit_check_char("91350100M000100Y5")
+    response = client_for("staff_xy").post(reverse("enterprises:create"), form_data(xy, credit_code=code),
+                                           follow=True)
+    assert response.status_code == 200
+    assert "组织机构代码校验未通过" in response.content.decode()
+
+
+def test_edit_changes_the_firm_and_records_before_and_after(client_for, xy, firm_xy):
+    client = client_for("staff_xy")
+    data = form_data(xy, credit_code=firm_xy.credit_code, name="改名后的公司")
+    response = client.post(reverse("enterprises:edit", args=[firm_xy.pk]), data)
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="enterprise.update")
+    assert entry.after["name"] == "改名后的公司"
+    assert entry.before["name"] == firm_xy.name
+
+
+def test_list_filters_and_free_text(client_for, xy, firm_xy):
+    from tests.factories import EnterpriseFactory
+
+    EnterpriseFactory(jurisdiction=xy, name="芝罘福盛超市", scale="venue", category="livelihood")
+    client = client_for("staff_xy")
+    body = client.get(reverse("enterprises:list"), {"q": "福盛"}).content.decode()
+    assert "芝罘福盛超市" in body and firm_xy.name not in body
+    body = client.get(reverse("enterprises:list"), {"scale": "small"}).content.decode()
+    assert firm_xy.name in body and "芝罘福盛超市" not in body
+    body = client.get(reverse("enterprises:list"), {"q": firm_xy.credit_code[:10]}).content.decode()
+    assert firm_xy.name in body
+
+
+def test_list_never_shows_firms_out_of_scope(client_for, firm_xy, firm_ds):
+    body = client_for("staff_xy").get(reverse("enterprises:list")).content.decode()
+    assert firm_xy.name in body and firm_ds.name not in body
+    body = client_for("dept_swj").get(reverse("enterprises:list")).content.decode()
+    assert firm_ds.name in body and firm_xy.name not in body
+
+
+def test_survey_visit_with_a_bad_date_is_explained(client_for, firm_xy):
+    client = client_for("staff_xy")
+    response = client.post(reverse("enterprises:visit_create", args=[firm_xy.pk]),
+                           {"visited_on": "not-a-date", "observed_status": "reopened"}, follow=True)
+    assert "走访记录未保存" in response.content.decode()
+    assert not firm_xy.survey_visits.exists()
+
+
+def test_coverage_counts_recent_visits(client_for, personas, firm_xy):
+    from datetime import date
+
+    from enterprises.services.registry import survey_visit_record
+
+    client = client_for("staff_xy")
+    survey_visit_record(user=personas["staff_xy"], enterprise=firm_xy, visited_on=date.today(),
+                        observed_status="reopened")
+    response = client.get(reverse("enterprises:coverage"))
+    row = next(r for r in response.context["rows"] if r["jurisdiction"].code == "370602001")
+    assert (row["total"], row["visited"], row["share"]) == (1, 1, 100.0)
+
+
+def test_english_ui_on_request(client_for):
+    client = client_for("staff_xy")
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get(reverse("enterprises:list")).content.decode()
+    assert 'lang="en"' in body
+    assert "Enterprises" in body or "Firms" in body
