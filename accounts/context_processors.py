@@ -11,6 +11,8 @@ NAV_ITEMS = [
     (_("走访覆盖"), "enterprises:coverage",
      (Role.STREET_STAFF, Role.STREET_SECRETARY, Role.STREET_DIRECTOR, Role.TASK_FORCE)),
     (_("批量导入"), "enterprises:import", (Role.STREET_STAFF,)),
+    (_("公示牌"), "placards:list",
+     (Role.STREET_STAFF, Role.STREET_SECRETARY, Role.STREET_DIRECTOR, Role.TASK_FORCE)),
 ]
 
 

@@ -173,6 +173,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600, "max_retries": 1}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
+# Placards: re-send render/print jobs whose first send failed (broker down at commit time).
+CELERY_BEAT_SCHEDULE["placards-sweep-pending-jobs"] = {"task": "placards.sweep_pending_jobs", "schedule": 60.0}
+# Public verify page: requests per address per minute, and scan rows buffered per process.
+PLACARD_VERIFY_RATE_LIMIT = env_int("PLACARD_VERIFY_RATE_LIMIT", 120)
+PLACARD_SCAN_BUFFER = env_int("PLACARD_SCAN_BUFFER", 50)
+PLACARD_SCAN_FLUSH_SECONDS = 2.0
 
 # Deadlines per step in hours, per category (issue 3); the green channel is much shorter.
 STEP_DEADLINE_HOURS = {

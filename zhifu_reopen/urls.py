@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from accounts import views as account_views
+from placards import views as placard_views
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -13,6 +14,8 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("enterprises/", include("enterprises.urls")),
     path("jobs/", include("zhifu_reopen.job_urls")),
+    path("placards/", include("placards.urls")),
+    path("v/<str:token>/", placard_views.verify, name="placard_verify"),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,113 @@
+"""Issuing a placard inside the approving transaction: gapless yearly number, token, short code."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhifu_reopen.audit import audit_record
+from zhifu_reopen.errors import DomainError
+from zhifu_reopen.jobs import job_create, job_enqueue
+
+from ..models import Placard, PlacardCounter
+
+# No look-alikes: no 0/O, 1/I/L.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 8
+TOKEN_BYTES = 24  # 192 bits
+RENDER_JOB = "placard_render"
+
+
+def format_number(year: int, serial: int) -> str:
+    return f"芝复工〔{year}〕{serial:05d}号"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def new_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def _next_serial(year: int) -> int:
+    """Take the next number of ``year``: the counter row stays locked until the approval commits, so
+    concurrent approvals queue here and a rolled-back approval gives its number back."""
+    PlacardCounter.objects.bulk_create([PlacardCounter(year=year)], ignore_conflicts=True)
+    counter = PlacardCounter.objects.select_for_update().get(year=year)
+    counter.last_serial += 1
+    counter.save(update_fields=["last_serial"])
+    return counter.last_serial
+
+
+def _unique_code() -> str:
+    for _attempt in range(10):
+        code = new_code()
+        if not Placard.objects.filter(code=code).exists():
+            return code
+    raise DomainError(_("无法生成唯一的核验码，请重试。"))
+
+
+@transaction.atomic
+def placard_issue(*, application, actor) -> Placard:
+    """Create the placard of an approved application (idempotent: one placard per application) and
+    queue its PDF for a worker once the transaction commits."""
+    from approvals.models import Application
+
+    existing = Placard.objects.filter(application_id=application.pk).first()
+    if existing is not None:
+        return existing
+    if application.status != Application.Status.APPROVED:
+        raise DomainError(_("申请尚未通过，不能发放公示牌。"))
+    approved_at = timezone.localtime(application.approved_at or timezone.now())
+    year = approved_at.year
+    serial = _next_serial(year)
+    now = timezone.now()
+    placard = Placard.objects.create(
+        application=application,
+        enterprise_id=application.enterprise_id,
+        year=year,
+        serial=serial,
+        number=format_number(year, serial),
+        token=new_token(),
+        code=_unique_code(),
+        approved_on=approved_at.date(),
+        approved_headcount=application.returning_headcount,
+        status=Placard.Status.VALID,
+        status_changed_at=now,
+        issued_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit_record(
+        actor=actor, action="placard_issue", target=placard, enterprise=placard.enterprise,
+        after={"number": placard.number, "code": placard.code, "status": placard.status},
+    )
+    _queue_render(placard, actor)
+    return placard
+
+
+def _queue_render(placard: Placard, actor) -> None:
+    from ..tasks import render_placard
+
+    job = job_create(
+        kind=RENDER_JOB, user=actor if getattr(actor, "pk", None) else None,
+        params={"placard_id": placard.pk}, total=1,
+    )
+    Placard.objects.filter(pk=placard.pk).update(render_job=job)
+    placard.render_job = job
+    job_enqueue(job, render_placard)
+
+
+@transaction.atomic
+def placard_render_request(*, placard: Placard, actor):
+    """Reprint on demand: a new render job; the worker overwrites the placard's one file."""
+    from ..selectors import placards_visible
+
+    if not placards_visible(actor).filter(pk=placard.pk).exists():
+        raise DomainError(_("您无权打印该公示牌。"), code="forbidden")
+    audit_record(actor=actor, action="placard_reprint", target=placard, enterprise=placard.enterprise)
+    _queue_render(placard, actor)
+    return placard.render_job

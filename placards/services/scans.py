@@ -1,0 +1,125 @@
+"""Recording scans of the public verify page, and limiting abusive request rates.
+
+Scans are buffered per process and written in bulk (``PLACARD_SCAN_BUFFER`` rows, or every
+``PLACARD_SCAN_FLUSH_SECONDS`` by a timer, and at process exit): one INSERT per scan would halve
+the page's throughput. With a buffer of 1 every scan is written before the page is returned.
+"""
+
+from __future__ import annotations
+
+import atexit
+import ipaddress
+import logging
+import threading
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import close_old_connections
+from django.utils import timezone
+
+from ..models import PlacardScan
+
+log = logging.getLogger(__name__)
+
+
+def anonymise_address(address: str) -> str:
+    """203.0.113.57 → 203.0.113.0/24; IPv6 → its /48. Never the full address."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return ""
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def rate_limited(address: str) -> bool:
+    """True when this address has made more than ``PLACARD_VERIFY_RATE_LIMIT`` requests this minute."""
+    limit = getattr(settings, "PLACARD_VERIFY_RATE_LIMIT", 120)
+    if not limit:
+        return False
+    key = f"placards:verify-rate:{address}:{int(time.time() // 60)}"
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.add(key, 0, timeout=70)
+        try:
+            count = cache.incr(key)
+        except ValueError:
+            count = 1
+    except Exception:  # cache down: serve rather than refuse
+        log.warning("verify rate limit: cache unavailable", exc_info=True)
+        return False
+    return count > limit
+
+
+class ScanBuffer:
+    def __init__(self) -> None:
+        self._items: list[PlacardScan] = []
+        self._lock = threading.Lock()
+        self._timer: threading.Thread | None = None
+        self._pid = None
+
+    def add(self, scan: PlacardScan) -> None:
+        size = max(1, int(getattr(settings, "PLACARD_SCAN_BUFFER", 50)))
+        if size == 1:
+            PlacardScan.objects.bulk_create([scan])
+            return
+        with self._lock:
+            self._items.append(scan)
+            batch = self._take() if len(self._items) >= size else None
+        if batch:
+            self._write(batch)
+        self._ensure_timer()
+
+    def _take(self) -> list[PlacardScan]:
+        items, self._items = self._items, []
+        return items
+
+    def flush(self) -> int:
+        with self._lock:
+            batch = self._take()
+        if batch:
+            self._write(batch)
+        return len(batch)
+
+    def _write(self, batch: list[PlacardScan]) -> None:
+        try:
+            PlacardScan.objects.bulk_create(batch)
+        except Exception:
+            log.exception("could not record %s placard scans", len(batch))
+
+    def _ensure_timer(self) -> None:
+        import os
+
+        if self._timer is not None and self._pid == os.getpid():
+            return
+        with self._lock:
+            if self._timer is not None and self._pid == os.getpid():
+                return
+            self._pid = os.getpid()  # a forked worker needs its own timer thread
+            self._timer = threading.Thread(target=self._run, name="placard-scan-flush", daemon=True)
+            self._timer.start()
+
+    def _run(self) -> None:
+        interval = float(getattr(settings, "PLACARD_SCAN_FLUSH_SECONDS", 2.0))
+        while True:
+            time.sleep(interval)
+            try:
+                if self.flush():
+                    close_old_connections()
+            except Exception:
+                log.exception("placard scan flush failed")
+
+
+scan_buffer = ScanBuffer()
+atexit.register(scan_buffer.flush)
+
+
+def scan_record(*, placard_id: int, address: str, user_agent: str) -> None:
+    scan_buffer.add(PlacardScan(
+        placard_id=placard_id, scanned_at=timezone.now(), network=anonymise_address(address),
+        user_agent=(user_agent or "")[:300],
+    ))

@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.scope import scope_for
+from zhifu_reopen.errors import DomainError
+from zhifu_reopen.http import roles_required
+from zhifu_reopen.models import AuditEntry
+
+from . import services
+from .forms import PlacardFilterForm, StatusForm
+from .models import Placard
+from .selectors import PRINT_ROLES, STATUS_ROLES, can_change_status, placard_get, placards_visible
+from .services.scans import rate_limited, scan_record
+
+PAGE_SIZE = 50
+
+
+def _get(request, pk: int) -> Placard:
+    try:
+        return placard_get(request.user, pk)
+    except Placard.DoesNotExist as exc:
+        raise Http404(_("找不到该公示牌，或不在您的管辖范围内。")) from exc
+
+
+def _filtered(request):
+    form = PlacardFilterForm(request.GET or None, scope=scope_for(request.user))
+    qs = placards_visible(request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["status"]:
+            qs = qs.filter(status=data["status"])
+        if data["jurisdiction"]:
+            qs = qs.filter(enterprise__jurisdiction=data["jurisdiction"])
+        if data["new"]:
+            qs = qs.filter(printed_at__isnull=True)
+        if data["q"]:
+            term = data["q"].strip()
+            qs = qs.filter(Q(enterprise__name__contains=term) | Q(number__contains=term) | Q(code=term.upper()))
+    return form, qs
+
+
+@roles_required(*PRINT_ROLES)
+@require_GET
+def placard_list(request):
+    form, qs = _filtered(request)
+    total = qs.count()
+    after = request.GET.get("after", "")
+    page_qs = qs.order_by("-id")
+    if after.isdigit():
+        page_qs = page_qs.filter(id__lt=int(after))
+    rows = list(page_qs[: PAGE_SIZE + 1])
+    has_next = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    params = request.GET.copy()
+    params.pop("after", None)
+    return render(request, "placards/list.html", {
+        "form": form, "rows": rows, "total": total, "filter_query": params.urlencode(),
+        "next_after": rows[-1].pk if has_next and rows else None,
+    })
+
+
+@roles_required(*PRINT_ROLES)
+@require_GET
+def placard_detail(request, pk: int):
+    placard = _get(request, pk)
+    context = {
+        "placard": placard, "can_change_status": can_change_status(request.user), "status_form": StatusForm(),
+        "history": AuditEntry.objects.filter(target_type="placards.placard", target_id=placard.pk)
+        .select_related("actor")[:50],
+        "scan_count": placard.scans.count(),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "placards/_file.html", context)
+    return render(request, "placards/detail.html", context)
+
+
+@roles_required(*PRINT_ROLES)
+@require_GET
+def placard_download(request, pk: int):
+    placard = _get(request, pk)
+    if not placard.pdf:
+        raise Http404(_("公示牌PDF尚未生成。"))
+    filename = f"准许复工公示牌-{placard.year}-{placard.serial:05d}.pdf"
+    return FileResponse(placard.pdf.open("rb"), as_attachment=True, filename=filename,
+                        content_type="application/pdf")
+
+
+@roles_required(*PRINT_ROLES)
+@require_POST
+def placard_reprint(request, pk: int):
+    placard = _get(request, pk)
+    try:
+        job = services.placard_render_request(placard=placard, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(placard)
+    messages.success(request, _("已提交重新生成，完成后可下载。"))
+    return redirect("jobs:detail", job.pk)
+
+
+@roles_required(*PRINT_ROLES)
+@require_POST
+def placard_batch(request):
+    """Print the ticked placards, or (``all=1``) every placard matching the list's filters."""
+    if request.POST.get("all") == "1":
+        request.GET = request.POST  # the filters travel with the form
+        _form, qs = _filtered(request)
+        ids = list(qs.order_by("id").values_list("pk", flat=True))
+    else:
+        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    try:
+        job = services.batch_print_request(actor=request.user, placard_ids=ids)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(f"{reverse('placards:list')}")
+    messages.success(request, _("已提交批量打印（%(n)s 张），正在生成PDF。") % {"n": job.progress_total})
+    return redirect("jobs:detail", job.pk)
+
+
+def _status_action(request, pk: int, service, done: str):
+    placard = _get(request, pk)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写原因。"))
+        return redirect(placard)
+    try:
+        service(placard=placard, actor=request.user, reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(placard)
+    messages.success(request, done)
+    return redirect(placard)
+
+
+@roles_required(*STATUS_ROLES)
+@require_POST
+def placard_suspend(request, pk: int):
+    return _status_action(request, pk, services.placard_suspend, _("公示牌已暂停。"))
+
+
+@roles_required(*STATUS_ROLES)
+@require_POST
+def placard_revoke(request, pk: int):
+    return _status_action(request, pk, services.placard_revoke, _("公示牌已撤销。"))
+
+
+@roles_required(*STATUS_ROLES)
+@require_POST
+def placard_reinstate(request, pk: int):
+    return _status_action(request, pk, services.placard_reinstate, _("公示牌已恢复有效。"))
+
+
+STATUS_WORDS = {
+    Placard.Status.VALID: _("有效 · 准许复工"),
+    Placard.Status.SUSPENDED: _("已暂停 · 暂停营业整改中"),
+    Placard.Status.REVOKED: _("已撤销 · 不得复工"),
+}
+
+
+@login_not_required
+@require_GET
+def verify(request, token: str):
+    """Public: is this placard valid right now? No personal data; every scan recorded; rate-limited."""
+    address = request.META.get("REMOTE_ADDR", "")
+    if rate_limited(address):
+        response = render(request, "placards/verify_limited.html", status=429)
+        response["Retry-After"] = "60"
+        return response
+    placard = None
+    if 16 <= len(token) <= 64:
+        placard = (
+            Placard.objects.select_related("enterprise__jurisdiction")
+            .only("id", "number", "code", "status", "status_reason", "status_changed_at", "approved_on",
+                  "enterprise__name", "enterprise__jurisdiction__name")
+            .filter(token=token).first()
+        )
+    if placard is None:
+        response = render(request, "placards/verify_404.html", status=404)
+    else:
+        scan_record(placard_id=placard.pk, address=address, user_agent=request.META.get("HTTP_USER_AGENT", ""))
+        response = render(request, "placards/verify.html", {
+            "placard": placard, "status_word": STATUS_WORDS[placard.status],
+            "firm": placard.enterprise, "unit": placard.enterprise.jurisdiction.name,
+        })
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
