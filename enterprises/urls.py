@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_io
 
 app_name = "enterprises"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("new/", views.enterprise_create_view, name="create"),
     path("check-code/", views.credit_code_check, name="check_code"),
     path("coverage/", views.survey_coverage_view, name="coverage"),
+    path("import/", views_io.import_view, name="import"),
+    path("import/template/", views_io.import_template, name="import_template"),
+    path("export/", views_io.export_view, name="export"),
     path("<int:pk>/", views.enterprise_detail, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit_view, name="edit"),
     path("<int:pk>/visits/", views.survey_visit_create, name="visit_create"),

@@ -1,0 +1,65 @@
+"""Build import files in tests (openpyxl / csv), with valid rows by default."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from enterprises.services.importing import HEADERS
+from enterprises.validators import make_credit_code
+
+
+def row(serial: int, **changes) -> list:
+    """A valid row for 向阳街道; ``changes`` by header name."""
+    values = {
+        "企业名称": f"烟台导入测试{serial}商贸有限公司",
+        "统一社会信用代码": make_credit_code("370602", 70000000 + serial),
+        "规模": "规下",
+        "类别": "一般",
+        "所属街道": "向阳街道",
+        "主管部门": "商务局",
+        "经营地址": f"烟台市芝罘区南大街{serial}号",
+        "法定代表人": "王伟",
+        "防疫负责人": "李娜",
+        "防疫负责人手机": "13800138000",
+        "员工人数": 12,
+    }
+    values.update(changes)
+    return [values[h] for h in HEADERS]
+
+
+def xlsx_bytes(rows, headers=HEADERS) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    if headers is not None:
+        sheet.append(list(headers))
+    for r in rows:
+        sheet.append(list(r))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def csv_bytes(rows, headers=HEADERS, encoding="utf-8-sig") -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    if headers is not None:
+        writer.writerow(headers)
+    for r in rows:
+        writer.writerow(["" if v is None else v for v in r])
+    return out.getvalue().encode(encoding)
+
+
+def upload(content: bytes, name: str = "企业.xlsx") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content)
+
+
+def xlsx(rows, headers=HEADERS, name="企业.xlsx") -> SimpleUploadedFile:
+    return upload(xlsx_bytes(rows, headers), name)
+
+
+def csvfile(rows, headers=HEADERS, encoding="utf-8-sig", name="企业.csv") -> SimpleUploadedFile:
+    return upload(csv_bytes(rows, headers, encoding), name)
