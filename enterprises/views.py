@@ -61,6 +61,7 @@ def enterprise_list(request):
         "rows_html": rows_html,
         "params": params,
         "can_register": request.user.is_superuser or request.user.role in REGISTRARS,
+        "export_url": reverse("enterprises:export"),
     }
     template = "enterprises/_list_body.html" if request.headers.get("HX-Request") else "enterprises/list.html"
     return render(request, template, context)
