@@ -8,15 +8,22 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import Count, Q, QuerySet
 
 from accounts.scope import scope_for
 
-from .models import Enterprise, Jurisdiction
+from .models import Department, Enterprise, Jurisdiction
 
 LIST_COLUMNS = (
     "id", "name", "credit_code", "scale", "category", "operating_status", "employee_count",
     "last_visited_on", "jurisdiction__name", "department__name", "prevention_contact",
+)
+# The list page reads the firms alone (no joins: cheaper to plan and run) and names the jurisdiction and
+# department from one query over those two small tables (OrgNames), which also fills the filter bar.
+PAGE_COLUMNS = (
+    "id", "name", "credit_code", "scale", "category", "operating_status", "employee_count",
+    "last_visited_on", "jurisdiction_id", "department_id", "prevention_contact",
 )
 COUNT_CAP = 10000
 
@@ -100,16 +107,62 @@ class KeysetPage:
     total_capped: bool
 
 
-def keyset_page(qs: QuerySet, *, after: str = "", before: str = "", size: int = 50) -> KeysetPage:
+COUNTER_TABLE = "enterprises_enterprise_count"
+
+
+def counted_total(user, filters: EnterpriseFilters, *, using: str = "default") -> int | None:
+    """The exact number of firms the user sees with these filters, read from the counter table that
+    PostgreSQL triggers keep (migration 0002) — no COUNT(*) over the firms, so flat at any data size.
+
+    None when the counter table cannot answer: not on PostgreSQL, a free-text term, or a scope that is
+    not a plain set of jurisdictions / departments (a liaison's assigned firms)."""
+    connection = connections[using]
+    if filters.q or connection.vendor != "postgresql":
+        return None
+    scope = scope_for(user)
+    if scope.liaison_user_id and not scope.district:
+        return None
+    where, params = [], []
+    if not scope.district:
+        ors = []
+        if scope.jurisdiction_ids:
+            ors.append("jurisdiction_id = ANY(%s)")
+            params.append(sorted(scope.jurisdiction_ids))
+        if scope.department_ids:
+            ors.append("department_id = ANY(%s)")
+            params.append(sorted(scope.department_ids))
+        if not ors:
+            return 0
+        where.append("(" + " OR ".join(ors) + ")")
+    for column, value in (
+        ("jurisdiction_id", filters.jurisdiction), ("department_id", filters.department),
+        ("scale", filters.scale), ("category", filters.category), ("operating_status", filters.status),
+    ):
+        if value not in (None, ""):
+            where.append(f"{column} = %s")
+            params.append(value)
+    sql = f"SELECT coalesce(sum(n), 0) FROM {COUNTER_TABLE}"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.fetchone()[0])
+
+
+def keyset_page(qs: QuerySet, *, after: str = "", before: str = "", size: int = 50,
+                total: int | None = None, columns: tuple[str, ...] = LIST_COLUMNS) -> KeysetPage:
     """A page of rows ordered by (name, id); first / previous / next rather than page N (flat at any
-    depth, unlike OFFSET)."""
-    values = qs.values(*LIST_COLUMNS)
+    depth, unlike OFFSET). ``total``: an exact total known without counting (the counter table);
+    otherwise a capped COUNT over at most COUNT_CAP + 1 rows ("10000+")."""
+    values = qs.values(*columns)
     cursor_after = _decode(after) if after else None
     cursor_before = _decode(before) if before and not cursor_after else None
     if cursor_before:
         name, pk = cursor_before
         chunk = list(
-            values.filter(Q(name__lt=name) | Q(name=name, id__lt=pk)).order_by("-name", "-id")[: size + 1]
+            values.filter(Q(name__lte=name), Q(name__lt=name) | Q(id__lt=pk)).order_by("-name", "-id")[
+                : size + 1
+            ]
         )
         has_more_before = len(chunk) > size
         rows = list(reversed(chunk[:size]))
@@ -117,19 +170,62 @@ def keyset_page(qs: QuerySet, *, after: str = "", before: str = "", size: int = 
     else:
         if cursor_after:
             name, pk = cursor_after
-            values = values.filter(Q(name__gt=name) | Q(name=name, id__gt=pk))
+            # name >= x bounds the index scan (an OR alone would make PostgreSQL scan from the start).
+            values = values.filter(Q(name__gte=name), Q(name__gt=name) | Q(id__gt=pk))
         chunk = list(values.order_by("name", "id")[: size + 1])
         has_more_after = len(chunk) > size
         rows = chunk[:size]
         has_more_before = cursor_after is not None
-    total = qs.order_by()[: COUNT_CAP + 1].count()
+    capped = False
+    if total is None:
+        total = qs.order_by()[: COUNT_CAP + 1].count()
+        capped = total > COUNT_CAP
+        total = min(total, COUNT_CAP)
     return KeysetPage(
         rows=rows,
         next_token=_encode(rows[-1]["name"], rows[-1]["id"]) if rows and has_more_after else None,
         prev_token=_encode(rows[0]["name"], rows[0]["id"]) if rows and has_more_before else None,
-        total=min(total, COUNT_CAP),
-        total_capped=total > COUNT_CAP,
+        total=total,
+        total_capped=capped,
     )
+
+
+@dataclass
+class OrgNames:
+    jurisdictions: list[tuple[int, str]]  # (id, name) in code order
+    jurisdiction_names: dict[int, str]
+    department_names: dict[int, str]
+
+
+def org_names(using: str = "default") -> OrgNames:
+    """Names of all jurisdictions and departments (two small tables) in one query."""
+    j, d = Jurisdiction._meta.db_table, Department._meta.db_table
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"SELECT 'j', id, name, code FROM {j} UNION ALL SELECT 'd', id, name, code FROM {d} ORDER BY 1, 4"
+        )
+        rows = cursor.fetchall()
+    jurisdictions = [(pk, name) for kind, pk, name, _code in rows if kind == "j"]
+    return OrgNames(
+        jurisdictions=jurisdictions,
+        jurisdiction_names=dict(jurisdictions),
+        department_names={pk: name for kind, pk, name, _code in rows if kind == "d"},
+    )
+
+
+def enterprise_list_page(user, filters: EnterpriseFilters, *, after: str = "", before: str = "",
+                         size: int = 50, names: OrgNames | None = None) -> KeysetPage:
+    """The list page's rows (with jurisdiction__name and department__name, as LIST_COLUMNS) and total:
+    keyset rows plus the counter-table total when it can answer, else a capped count."""
+    qs = enterprise_filter(user, filters)
+    names = names or org_names(qs.db)
+    page = keyset_page(qs, after=after, before=before, size=size, columns=PAGE_COLUMNS,
+                       total=counted_total(user, filters, using=qs.db))
+    jurisdiction_names, department_names = names.jurisdiction_names, names.department_names
+    for row in page.rows:
+        row["jurisdiction__name"] = jurisdiction_names.get(row["jurisdiction_id"], "")
+        row["department__name"] = department_names.get(row["department_id"])
+    return page
 
 
 def survey_coverage(user, days: int | None = None) -> list[dict]:

@@ -39,31 +39,81 @@ def _get(user, pk: int) -> Enterprise:
         raise Http404(_("找不到该企业，或不在您的管辖范围内。")) from exc
 
 
+_FILTER_CHOICES: dict[str, dict] = {}
+
+
+def _filter_choices() -> dict:
+    """Labels and choices of the list filters as plain strings, computed once per language."""
+    from django.utils.translation import get_language
+
+    language = get_language()
+    cached = _FILTER_CHOICES.get(language)
+    if cached is None:
+        fields = EnterpriseFilterForm.base_fields
+        cached = {
+            "labels": {name: str(field.label) for name, field in fields.items()},
+            "choices": {name: [(str(v), str(label)) for v, label in fields[name].choices]
+                        for name in ("scale", "category", "status")},
+            "all_jurisdictions": str(fields["jurisdiction"].empty_label),
+            "row_labels": {k: {c: str(v) for c, v in d.items()} for k, d in _LABELS.items()},
+        }
+        _FILTER_CHOICES[language] = cached
+    return cached
+
+
+def _filter_fields(user, filters: selectors.EnterpriseFilters, static: dict,
+                   names: selectors.OrgNames) -> list[dict]:
+    """The filter bar as plain data (same names, ids and classes as EnterpriseFilterForm's widgets):
+    rendering Django form widgets cost more than the rest of the page."""
+    from accounts.scope import scope_for
+
+    scope = scope_for(user)
+    jurisdictions = [(pk, name) for pk, name in names.jurisdictions
+                     if scope.district or pk in scope.jurisdiction_ids]
+    current = {"jurisdiction": str(filters.jurisdiction or ""), "scale": filters.scale,
+               "category": filters.category, "status": filters.status}
+    choices = {
+        "jurisdiction": [("", static["all_jurisdictions"]), *((str(pk), name) for pk, name in jurisdictions)],
+        **static["choices"],
+    }
+    fields = [{"name": "q", "label": static["labels"]["q"], "value": filters.q}]
+    for name in ("jurisdiction", "scale", "category", "status"):
+        fields.append({
+            "name": name, "label": static["labels"][name],
+            "options": [(v, label, v == current[name]) for v, label in choices[name]],
+        })
+    return fields
+
+
 @roles_required(*ALL_ROLES)
 def enterprise_list(request):
     filters = selectors.EnterpriseFilters.from_params(request.GET)
-    qs = selectors.enterprise_filter(request.user, filters)
-    page = selectors.keyset_page(qs, after=request.GET.get("after", ""), before=request.GET.get("before", ""))
-    labels = {k: {c: str(v) for c, v in d.items()} for k, d in _LABELS.items()}
+    names = selectors.org_names()
+    page = selectors.enterprise_list_page(
+        request.user, filters, after=request.GET.get("after", ""), before=request.GET.get("before", ""),
+        names=names,
+    )
+    static = _filter_choices()
     rows_html = mark_safe(get_template("enterprises/_rows.html").render(
         {
             "rows": page.rows,
-            "labels": labels,
+            "labels": static["row_labels"],
             "status_colours": OPERATING_STATUS_COLOURS,
             "category_colours": CATEGORY_COLOURS,
             "detail_prefix": reverse("enterprises:detail", args=[0])[:-2],
         }
     ))
+    htmx = bool(request.headers.get("HX-Request"))
     params = filters.as_params()
     context = {
-        "form": EnterpriseFilterForm(request.GET or None, user=request.user),
+        "filter_fields": None if htmx else _filter_fields(request.user, filters, static, names),
         "page": page,
         "rows_html": rows_html,
         "params": params,
         "can_register": request.user.is_superuser or request.user.role in REGISTRARS,
         "export_url": reverse("enterprises:export"),
     }
-    template = "enterprises/_list_body.html" if request.headers.get("HX-Request") else "enterprises/list.html"
+    template = "enterprises/_list_body.html" if htmx else "enterprises/list.html"
     return render(request, template, context)
 
 

@@ -1,0 +1,149 @@
+"""Shared pieces of `make bench`: the bench database, timing, figures and the results table."""
+
+from __future__ import annotations
+
+import gc
+import os
+import statistics
+import time
+from collections.abc import Callable
+from urllib.parse import urlsplit, urlunsplit
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/zhifu_bench"
+
+# figure → (comparison, threshold) for the printed table; figures without a goal are informational.
+GOALS: dict[str, tuple[str, float]] = {
+    "enterprise_list_ratio": ("<=", 8.0),
+    "enterprise_list_queries": ("<=", 10),
+    "enterprise_list_407k_ratio": ("<=", 8.0),
+    "enterprise_list_407k_queries": ("<=", 10),
+    "enterprise_list_growth": ("<=", 1.5),
+    "import_ratio": ("<=", 2.0),
+    "import_peak_mb": ("<=", 400.0),
+}
+
+
+def figure(name: str, value, unit: str, *, error: str | None = None, goal: tuple[str, float] | None = None,
+           note: str = "") -> dict:
+    """One result. ``goal`` and ``note`` only feed the printed table; results.json keeps figure, value,
+    unit (and error when the measurement failed)."""
+    result = {"figure": name, "value": value, "unit": unit}
+    if error:
+        result["error"] = error
+    if goal:
+        result["_goal"] = goal
+    if note:
+        result["_note"] = note
+    return result
+
+
+def public(results: list[dict]) -> list[dict]:
+    return [{k: v for k, v in r.items() if not k.startswith("_")} for r in results]
+
+
+def normalise(returned, module: str) -> list[dict]:
+    """Other engineers' modules return a list of {figure, value, unit} (or a dict of them)."""
+    if returned is None:
+        return [figure(f"{module}_results", None, "", error=f"{module}.run() returned nothing")]
+    if isinstance(returned, dict):
+        if "figure" in returned:
+            returned = [returned]
+        else:
+            returned = [
+                {"figure": k, **v} if isinstance(v, dict) else {"figure": k, "value": v, "unit": ""}
+                for k, v in returned.items()
+            ]
+    out = []
+    for item in returned:
+        if isinstance(item, dict) and "figure" in item:
+            out.append({"value": None, "unit": "", **item})
+        else:
+            out.append(figure(f"{module}_results", None, "", error=f"unexpected item: {item!r}"[:200]))
+    return out
+
+
+def bench_database_url() -> str:
+    return os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+def recreate_database(url: str) -> None:
+    """Drop and create the bench database from template0 with C.UTF-8 collation and ctype (so CJK
+    characters are letters to PostgreSQL), before Django connects to it."""
+    import psycopg2
+    from psycopg2 import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not name:
+        raise SystemExit(f"DATABASE_URL has no database name: {url}")
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    conn = psycopg2.connect(admin_url)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            cur.execute(
+                sql.SQL(
+                    "CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8' "
+                    "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
+                ).format(sql.Identifier(name))
+            )
+    finally:
+        conn.close()
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return (time.perf_counter() - start) * 1000
+
+
+def median_ms(fn: Callable[[], object], *, repeat: int, warmup: int = 5) -> float:
+    for _ in range(warmup):
+        fn()
+    gc.collect()
+    return statistics.median(timed(fn) for _ in range(repeat))
+
+
+def interleaved_medians(cases: dict[str, Callable[[], object]], *, rounds: int, warmup: int = 5
+                        ) -> dict[str, float]:
+    """Median time of each case, the cases taking turns round by round so that the noise of a shared
+    machine falls on all of them alike."""
+    for fn in cases.values():
+        for _ in range(warmup):
+            fn()
+    gc.collect()
+    samples: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(rounds):
+        for name, fn in cases.items():
+            samples[name].append(timed(fn))
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def _passes(value, goal) -> bool | None:
+    if goal is None or value is None:
+        return None
+    op, threshold = goal
+    return value <= threshold if op == "<=" else value >= threshold
+
+
+def table(results: list[dict]) -> str:
+    rows = [("figure", "value", "unit", "goal", "result")]
+    for r in results:
+        goal = r.get("_goal") or GOALS.get(r["figure"])
+        value = r.get("value")
+        shown = "—" if value is None else (f"{value:.3f}" if isinstance(value, float) else str(value))
+        verdict = _passes(value, goal)
+        outcome = {True: "PASS", False: "FAIL", None: ""}[verdict]
+        if r.get("error"):
+            outcome = "ERROR: " + str(r["error"])[:100]
+        elif r.get("_note"):
+            outcome = (outcome + "  " if outcome else "") + r["_note"]
+        rows.append((r["figure"], shown, r.get("unit", ""), f"{goal[0]} {goal[1]:g}" if goal else "", outcome))
+    widths = [max(len(str(row[i])) for row in rows) for i in range(4)]
+    lines = []
+    for i, row in enumerate(rows):
+        lines.append("  ".join(str(c).ljust(w) for c, w in zip(row[:4], widths, strict=True)) + "  " + row[4])
+        if i == 0:
+            lines.append("-" * (sum(widths) + 8 + 6))
+    return "\n".join(lines)
