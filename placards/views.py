@@ -119,6 +119,8 @@ def placard_batch(request):
     try:
         job = services.batch_print_request(actor=request.user, placard_ids=ids)
     except DomainError as exc:
+        if exc.code == "forbidden":
+            raise Http404(exc.message) from exc
         messages.error(request, exc.message)
         return redirect(f"{reverse('placards:list')}")
     messages.success(request, _("已提交批量打印（%(n)s 张），正在生成PDF。") % {"n": job.progress_total})

@@ -177,7 +177,7 @@ CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE["placards-sweep-pending-jobs"] = {"task": "placards.sweep_pending_jobs", "schedule": 60.0}
 # Public verify page: requests per address per minute, and scan rows buffered per process.
 PLACARD_VERIFY_RATE_LIMIT = env_int("PLACARD_VERIFY_RATE_LIMIT", 120)
-PLACARD_SCAN_BUFFER = env_int("PLACARD_SCAN_BUFFER", 50)
+PLACARD_SCAN_BUFFER = env_int("PLACARD_SCAN_BUFFER", 1 if env_bool("ZHIFU_TESTING") else 50)
 PLACARD_SCAN_FLUSH_SECONDS = 2.0
 
 # Deadlines per step in hours, per category (issue 3); the green channel is much shorter.
@@ -188,6 +188,16 @@ STEP_DEADLINE_HOURS = {
     "office_building": 48,
     "general": 72,
 }
+# Approvals: yellow in the last quarter of a step's time; reminders at most every 4 h; a step overdue by
+# 24 h more is escalated to the task force; material uploads up to 10 MB.
+APPROVALS_NEAR_DEADLINE_FRACTION = 0.25
+APPROVALS_REMIND_INTERVAL_HOURS = env_int("APPROVALS_REMIND_INTERVAL_HOURS", 4)
+APPROVALS_ESCALATE_AFTER_HOURS = env_int("APPROVALS_ESCALATE_AFTER_HOURS", 24)
+APPROVALS_MATERIAL_MAX_BYTES = env_int("APPROVALS_MATERIAL_MAX_BYTES", 10 * 1024 * 1024)
+CELERY_BEAT_SCHEDULE["approvals-deadline-reminders"] = {
+    "task": "approvals.tasks.send_deadline_reminders", "schedule": 15 * 60.0,
+}
+CELERY_BEAT_SCHEDULE["approvals-escalate-overdue"] = {"task": "approvals.tasks.escalate_overdue", "schedule": 30 * 60.0}
 SURVEY_COVERAGE_DAYS = env_int("SURVEY_COVERAGE_DAYS", 14)
 
 SESSION_COOKIE_HTTPONLY = True

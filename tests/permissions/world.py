@@ -28,7 +28,14 @@ def build_jobs(world: SimpleNamespace) -> None:
     build(world)
 
 
+def build_placards(world: SimpleNamespace) -> None:
+    from tests.permissions.cases_placards import build_placards as build
+
+    build(world)
+
+
 WORLD_BUILDERS: list[Callable[[SimpleNamespace], None]] = [build_enterprises, build_jobs]
+WORLD_BUILDERS.append(build_placards)
 
 
 def build_world() -> SimpleNamespace:

@@ -7,47 +7,19 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from datetime import date
 from pathlib import Path
 
 import pytest
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import connection
 
-from approvals.models import Application
-from approvals.signals import application_approved
-from placards.models import Placard
+from .helpers import approve, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def approve(firm, actor, *, headcount: int = 12, approved_at=None) -> Placard:
-    """Create an approved application and send the approval signal inside one transaction, as the
-    approvals services do; returns the placard the receiver issued."""
-    with transaction.atomic():
-        application = Application.objects.create(
-            enterprise=firm, status=Application.Status.APPROVED, chain=Application.Chain.DUAL_SIGNATURE,
-            requested_reopen_on=date(2020, 2, 15), returning_headcount=headcount, filed_by=actor,
-            approved_at=approved_at or timezone.now(),
-        )
-        application_approved.send(sender=Application, application=application, actor=actor)
-    return Placard.objects.get(application=application)
 
 
 @pytest.fixture
 def approve_firm():
     return approve
-
-
-def wait_for(predicate, timeout: float = 60, interval: float = 0.2, message: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out waiting for {message}")
 
 
 class Worker:

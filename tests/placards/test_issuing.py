@@ -11,7 +11,7 @@ from placards.services.issuing import CODE_ALPHABET
 from tests.factories import EnterpriseFactory
 from zhifu_reopen.models import AuditEntry, Job
 
-from .conftest import approve
+from .helpers import approve
 
 pytestmark = pytest.mark.django_db
 

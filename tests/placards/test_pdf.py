@@ -14,7 +14,7 @@ from placards.services.jobs import render_job_run
 from placards.services.rendering import placard_data, placard_render
 from zhifu_reopen.models import Job
 
-from .conftest import approve
+from .helpers import approve
 
 pytestmark = pytest.mark.django_db
 

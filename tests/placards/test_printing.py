@@ -11,7 +11,7 @@ from tests.factories import EnterpriseFactory
 from zhifu_reopen.errors import DomainError
 from zhifu_reopen.models import Job
 
-from .conftest import approve
+from .helpers import approve
 
 pytestmark = pytest.mark.django_db
 

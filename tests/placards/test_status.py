@@ -5,7 +5,7 @@ from placards.services import placard_reinstate, placard_revoke, placard_suspend
 from zhifu_reopen.errors import DomainError
 from zhifu_reopen.models import AuditEntry
 
-from .conftest import approve
+from .helpers import approve
 
 pytestmark = pytest.mark.django_db
 

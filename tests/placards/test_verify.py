@@ -6,7 +6,7 @@ from placards.models import Placard, PlacardScan
 from placards.services import placard_reinstate, placard_revoke, placard_suspend
 from placards.services.scans import anonymise_address, scan_buffer
 
-from .conftest import approve
+from .helpers import approve
 
 pytestmark = pytest.mark.django_db
 

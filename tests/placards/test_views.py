@@ -4,7 +4,7 @@ from django.urls import reverse
 from placards.models import Placard
 from zhifu_reopen.models import Job
 
-from .conftest import approve
+from .helpers import approve
 
 pytestmark = pytest.mark.django_db
 
