@@ -11,6 +11,10 @@ NAV_ITEMS = [
     (_("走访覆盖"), "enterprises:coverage",
      (Role.STREET_STAFF, Role.STREET_SECRETARY, Role.STREET_DIRECTOR, Role.TASK_FORCE)),
     (_("批量导入"), "enterprises:import", (Role.STREET_STAFF,)),
+    (_("复工申请"), "approvals:list", (Role.STREET_STAFF, Role.STREET_SECRETARY, Role.STREET_DIRECTOR,
+                                    Role.DEPARTMENT_REVIEWER, Role.TASK_FORCE)),
+    (_("待办"), "approvals:queue", (Role.STREET_STAFF, Role.STREET_SECRETARY, Role.STREET_DIRECTOR,
+                                 Role.DEPARTMENT_REVIEWER, Role.TASK_FORCE)),
     (_("公示牌"), "placards:list",
      (Role.STREET_STAFF, Role.STREET_SECRETARY, Role.STREET_DIRECTOR, Role.TASK_FORCE)),
 ]

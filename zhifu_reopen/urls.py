@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("enterprises/", include("enterprises.urls")),
     path("jobs/", include("zhifu_reopen.job_urls")),
+    path("applications/", include("approvals.urls")),
     path("placards/", include("placards.urls")),
     path("v/<str:token>/", placard_views.verify, name="placard_verify"),
     path("admin/", admin.site.urls),

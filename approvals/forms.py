@@ -1,0 +1,104 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Application, Material, ReturningEmployee, Signature
+
+# 常用语: common phrases offered beside every opinion box (picked, then edited).
+COMMON_PHRASES = {
+    "approve": [_("材料齐全，防控措施到位，同意复工。"), _("经审核，符合复工条件，同意。"), _("同意，请落实日检查、日消毒制度。")],
+    "return": [_("材料不全，请按一次性告知事项补正后重新提交。"), _("防控方案不具体，请细化后重新提交。"),
+               _("返岗人员信息不完整，请补充。")],
+    "reject": [_("不符合复工条件，不予复工。"), _("存在重大防控隐患，不予复工。")],
+}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def format_value(self, value):
+        return value.strftime("%Y-%m-%dT%H:%M") if hasattr(value, "strftime") else value
+
+
+class ApplicationForm(forms.ModelForm):
+    reason = forms.CharField(label=_("变更理由"), required=False, max_length=300,
+                             help_text=_("已通过的申请变更内容时必填，变更后将重新审核。"))
+
+    class Meta:
+        model = Application
+        fields = ["requested_reopen_on", "returning_headcount", "masks_qty", "thermometers_qty",
+                  "disinfectant_litres", "online_work", "building_liaison", "building_liaison_mobile"]
+        widgets = {"requested_reopen_on": DateInput()}
+
+    def __init__(self, *args, enterprise=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["returning_headcount"].min_value = 1
+        if enterprise is not None and enterprise.category != "office_building":
+            for name in ("online_work", "building_liaison", "building_liaison_mobile"):
+                del self.fields[name]
+        if self.instance.pk is None or self.instance.status != Application.Status.APPROVED:
+            del self.fields["reason"]
+
+
+class MaterialUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("材料类型"), choices=Material.Kind.choices)
+    file = forms.FileField(label=_("文件"), help_text=_("PDF、JPG、PNG、DOCX、XLSX，不超过10MB"))
+    reason = forms.CharField(label=_("变更理由"), required=False, max_length=300)
+
+
+class EmployeeForm(forms.ModelForm):
+    reason = forms.CharField(label=_("变更理由"), required=False, max_length=300)
+
+    class Meta:
+        model = ReturningEmployee
+        fields = ["name", "id_number", "mobile", "residence", "travel_history", "health_status"]
+
+
+class RosterImportForm(forms.Form):
+    file = forms.FileField(label=_("花名册（.xlsx）"),
+                           help_text=_("表头：姓名、身份证号、手机、现居住地、14天内行程、健康状况"))
+    reason = forms.CharField(label=_("变更理由"), required=False, max_length=300)
+
+
+class MeetingForm(forms.Form):
+    principal = forms.CharField(label=_("企业负责人"), max_length=50)
+    met_at = forms.DateTimeField(label=_("见面时间"), widget=DateTimeInput(),
+                                 input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"])
+    outcome = forms.CharField(label=_("见面情况"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("办理结果"), choices=[("approve", _("同意")), ("return", _("退回修改")), ("reject", _("不予通过"))],
+        widget=forms.RadioSelect,
+    )
+    opinion = forms.CharField(label=_("办理意见"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    seen_iteration = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class SignForm(forms.Form):
+    post = forms.ChoiceField(label=_("签字职务"), choices=Signature.Post.choices)
+    action = forms.ChoiceField(label=_("办理结果"), choices=[("sign", _("签字同意")), ("return", _("退回修改"))],
+                               widget=forms.RadioSelect)
+    opinion = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    seen_iteration = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), max_length=300)
+
+
+class RemindForm(forms.Form):
+    note = forms.CharField(label=_("催办说明"), required=False, max_length=100)
+
+
+def form_errors(form) -> list[str]:
+    result = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            result.append(f"{label}：{error}" if label else str(error))
+    return result

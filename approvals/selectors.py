@@ -1,0 +1,183 @@
+"""Reads of applications, always scoped to the user: out of scope an application does not exist (404)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from accounts.models import Role
+from accounts.scope import scope_for
+from enterprises.choices import Category
+
+from .models import Application, Decision, Signature, Step
+
+# Roles that work with applications at all; inspectors and liaisons have no business here.
+APPLICATION_ROLES = (
+    Role.STREET_STAFF, Role.STREET_SECRETARY, Role.STREET_DIRECTOR, Role.DEPARTMENT_REVIEWER, Role.TASK_FORCE,
+)
+QUEUE_COLUMNS = (
+    "id", "number", "status", "chain", "category", "priority", "current_step", "step_started_at",
+    "step_deadline", "submitted_at", "iteration", "enterprise_id", "enterprise__name", "jurisdiction__name",
+    "returning_headcount", "reminded_at", "escalated_at",
+)
+COUNT_CAP = 1000
+CATEGORY_LABELS = dict(Category.choices)
+STEP_LABELS = dict(Step.choices)
+PAGE_SIZE = 50
+
+
+def applications_visible(user) -> QuerySet[Application]:
+    scope = scope_for(user)
+    if not (user.is_superuser or scope.role in APPLICATION_ROLES):
+        return Application.objects.none()
+    if scope.district:
+        return Application.objects.all()
+    q = Q(pk__in=[])
+    if scope.jurisdiction_ids:
+        q |= Q(jurisdiction_id__in=sorted(scope.jurisdiction_ids))
+    if scope.department_ids:
+        q |= Q(department_id__in=sorted(scope.department_ids))
+    return Application.objects.filter(q)
+
+
+def application_get(user, pk: int) -> Application:
+    """Application.DoesNotExist (→ 404) when out of the user's scope."""
+    return applications_visible(user).select_related(
+        "enterprise", "jurisdiction", "department", "filed_by"
+    ).get(pk=pk)
+
+
+def reviews_application(user, application: Application) -> bool:
+    """Whether the user is one of the officials who review this application (sees personal data)."""
+    scope = scope_for(user)
+    if scope.role == Role.STREET_STAFF:
+        return application.jurisdiction_id in scope.jurisdiction_ids
+    three_party = application.chain == Application.Chain.THREE_PARTY
+    if scope.role in (Role.STREET_SECRETARY, Role.STREET_DIRECTOR):
+        return not three_party and application.jurisdiction_id in scope.jurisdiction_ids
+    if scope.role == Role.DEPARTMENT_REVIEWER:
+        return three_party and application.department_id in scope.department_ids
+    if scope.role == Role.TASK_FORCE:
+        return three_party
+    return False
+
+
+# --- queues (待办 / 已办) ------------------------------------------------------------------------------
+
+def queue_queryset(user) -> QuerySet[Application]:
+    """What waits for this user's action, by role and grant."""
+    scope = scope_for(user)
+    qs = Application.objects.filter(status__in=["submitted", "in_review"])
+    if scope.role == Role.TASK_FORCE:
+        return qs.filter(current_step=Step.TASK_FORCE)
+    if scope.role == Role.STREET_STAFF:
+        return qs.filter(current_step=Step.STREET, jurisdiction_id__in=sorted(scope.jurisdiction_ids))
+    if scope.role == Role.DEPARTMENT_REVIEWER:
+        return qs.filter(current_step=Step.DEPARTMENT, department_id__in=sorted(scope.department_ids))
+    if scope.role in (Role.STREET_SECRETARY, Role.STREET_DIRECTOR):
+        post = "secretary" if scope.role == Role.STREET_SECRETARY else "director"
+        mine = Signature.objects.filter(application=OuterRef("pk"), iteration=OuterRef("iteration"), post=post)
+        return qs.filter(current_step=Step.SIGNATURE, jurisdiction_id__in=sorted(scope.jurisdiction_ids)).exclude(
+            Exists(mine)
+        )
+    return Application.objects.none()
+
+
+def _encode(row: dict) -> str:
+    key = [row["priority"], row["step_deadline"].isoformat() if row["step_deadline"] else "", row["id"]]
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
+
+
+def _decode(token: str) -> tuple[int, datetime, int] | None:
+    try:
+        priority, deadline, pk = json.loads(base64.urlsafe_b64decode(token.encode()).decode())
+        moment = parse_datetime(deadline)
+        if moment is None:
+            return None
+        return int(priority), moment, int(pk)
+    except (ValueError, TypeError, UnicodeDecodeError):
+        return None
+
+
+@dataclass
+class QueuePage:
+    rows: list[dict]
+    next_token: str | None
+    total: int
+    total_capped: bool
+    now: datetime
+
+
+def queue_page(user, *, after: str = "", size: int = PAGE_SIZE) -> QueuePage:
+    """Ordered by priority (green channel first, then livelihood), then deadline, then id; keyset
+    pagination on that order, matched by the ``app_queue*`` indexes; a capped count."""
+    from .services.deadlines import deadline_state, time_left_label
+
+    qs = queue_queryset(user)
+    values = qs.values(*QUEUE_COLUMNS)
+    cursor = _decode(after) if after else None
+    if cursor:
+        priority, deadline, pk = cursor
+        values = values.filter(
+            Q(priority__gt=priority)
+            | Q(priority=priority, step_deadline__gt=deadline)
+            | Q(priority=priority, step_deadline=deadline, id__gt=pk)
+        )
+    chunk = list(values.order_by("priority", "step_deadline", "id")[: size + 1])
+    rows = chunk[:size]
+    now = timezone.now()
+    for row in rows:
+        row["deadline_state"] = deadline_state(row["step_deadline"], row["step_started_at"], now)
+        row["time_left"] = time_left_label(row["step_deadline"], now)
+        row["category_label"] = CATEGORY_LABELS.get(row["category"], row["category"])
+        row["step_label"] = STEP_LABELS.get(row["current_step"], "")
+    # A first page that holds everything needs no count; otherwise a count capped at COUNT_CAP.
+    total = len(rows) if not cursor and len(chunk) <= size else qs.order_by()[: COUNT_CAP + 1].count()
+    return QueuePage(
+        rows=rows, next_token=_encode(rows[-1]) if len(chunk) > size else None,
+        total=min(total, COUNT_CAP), total_capped=total > COUNT_CAP, now=now,
+    )
+
+
+def done_page(user, *, before: int | None = None, size: int = PAGE_SIZE) -> list[Decision]:
+    """已办: the decisions this user made, newest first (keyset on id)."""
+    qs = Decision.objects.filter(actor=user).select_related("application", "application__enterprise")
+    if before:
+        qs = qs.filter(id__lt=before)
+    return list(qs.order_by("-id")[:size])
+
+
+@dataclass
+class ListFilters:
+    status: str = ""
+    q: str = ""
+
+    @classmethod
+    def from_params(cls, params) -> ListFilters:
+        status = (params.get("status") or "").strip()
+        return cls(status=status if status in Application.Status.values else "", q=(params.get("q") or "").strip()[:50])
+
+
+def application_list(user, filters: ListFilters, *, before: int | None = None, size: int = PAGE_SIZE):
+    """All applications the user may see, newest first (keyset on id) — with a capped count."""
+    qs = applications_visible(user)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.q:
+        qs = qs.filter(Q(enterprise__name__contains=filters.q) | Q(number__startswith=filters.q.upper()))
+    page = qs.select_related("enterprise", "jurisdiction")
+    if before:
+        page = page.filter(id__lt=before)
+    rows = list(page.order_by("-id")[: size + 1])
+    total = qs.order_by()[: COUNT_CAP + 1].count()
+    return rows[:size], (rows[size - 1].pk if len(rows) > size else None), min(total, COUNT_CAP), total > COUNT_CAP
+
+
+def timeline(application: Application) -> list[Decision]:
+    return list(application.decisions.select_related("actor").order_by("created_at", "id"))

@@ -1,0 +1,189 @@
+"""POST actions on one application. Each validates the form, calls one service and redirects back; a
+refusal re-renders the application page with every reason (400, or 409 when someone acted first)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from zhifu_reopen.errors import DomainError
+from zhifu_reopen.http import roles_required
+
+from ..forms import (
+    DecisionForm,
+    EmployeeForm,
+    MaterialUploadForm,
+    MeetingForm,
+    ReasonForm,
+    RemindForm,
+    RosterImportForm,
+    SignForm,
+    form_errors,
+)
+from ..models import Material
+from ..selectors import APPLICATION_ROLES
+from ..services import applications as filing
+from ..services.chain import decide
+from ..services.deadlines import application_remind
+from ..services.review import leader_meeting_record, material_verdicts_set
+from ..services.signatures import signature_add, signature_return
+from .pages import get_application, render_detail
+
+STAFF = (Role.STREET_STAFF,)
+
+
+def _run(request, application, form, call, success: str):
+    if form is not None and not form.is_valid():
+        return render_detail(request, application, errors=form_errors(form), title=_("提交的内容有误："),
+                             status=400)
+    try:
+        call(form.cleaned_data if form is not None else {})
+    except DomainError as exc:
+        return render_detail(request, application, errors=exc.messages, title=exc.message,
+                             status=exc.status_code)
+    messages.success(request, success)
+    return redirect(application)
+
+
+@roles_required(*STAFF)
+@require_POST
+def material_upload_view(request, pk: int):
+    application = get_application(request.user, pk)
+    form = MaterialUploadForm(request.POST, request.FILES)
+    return _run(request, application, form, lambda d: filing.material_upload(
+        user=request.user, application=application, kind=d["kind"], upload=d["file"], reason=d["reason"],
+    ), _("材料已上传。"))
+
+
+@roles_required(*STAFF)
+@require_POST
+def employee_add_view(request, pk: int):
+    application = get_application(request.user, pk)
+    form = EmployeeForm(request.POST)
+    return _run(request, application, form, lambda d: filing.employee_add(
+        user=request.user, application=application, data=d, reason=d.get("reason", ""),
+    ), _("已添加返岗员工。"))
+
+
+@roles_required(*STAFF)
+@require_POST
+def employee_remove_view(request, pk: int, employee_pk: int):
+    application = get_application(request.user, pk)
+    reason = request.POST.get("reason", "")
+    return _run(request, application, None, lambda d: filing.employee_remove(
+        user=request.user, application=application, employee_id=employee_pk, reason=reason,
+    ), _("已移除。"))
+
+
+@roles_required(*STAFF)
+@require_POST
+def roster_import_view(request, pk: int):
+    application = get_application(request.user, pk)
+    form = RosterImportForm(request.POST, request.FILES)
+
+    def call(d):
+        count = filing.roster_import(user=request.user, application=application, upload=d["file"],
+                                     reason=d["reason"])
+        messages.info(request, _("已导入%(n)d人。") % {"n": count})
+
+    return _run(request, application, form, call, _("花名册已导入。"))
+
+
+@roles_required(*STAFF)
+@require_POST
+def meeting_view(request, pk: int):
+    application = get_application(request.user, pk)
+    form = MeetingForm(request.POST)
+    return _run(request, application, form, lambda d: leader_meeting_record(
+        user=request.user, application=application, **d,
+    ), _("已记录负责人见面。"))
+
+
+@roles_required(*STAFF)
+@require_POST
+def submit_view(request, pk: int):
+    application = get_application(request.user, pk)
+    return _run(request, application, None, lambda d: filing.application_submit(
+        user=request.user, application=application,
+    ), _("已提交，进入街道/园区审核。"))
+
+
+@roles_required(*STAFF)
+@require_POST
+def withdraw_view(request, pk: int):
+    application = get_application(request.user, pk)
+    form = ReasonForm(request.POST)
+    return _run(request, application, form, lambda d: filing.application_withdraw(
+        user=request.user, application=application, reason=d["reason"],
+    ), _("申请已撤回。"))
+
+
+@roles_required(*STAFF)
+@require_POST
+def verdicts_view(request, pk: int):
+    """One form with a verdict for every material: verdict_<id> = accepted|revision, reason_<id>."""
+    application = get_application(request.user, pk)
+    verdicts = {}
+    for key, value in request.POST.items():
+        if key.startswith("verdict_") and key[8:].isdigit() and value:
+            material_pk = int(key[8:])
+            verdicts[material_pk] = (value, request.POST.get(f"reason_{material_pk}", "")[:300])
+    if not verdicts:
+        return render_detail(request, application, title=_("请对材料逐项给出审核结论。"), status=400)
+    return _run(request, application, None, lambda d: material_verdicts_set(
+        user=request.user, application=application, verdicts=verdicts,
+    ), _("材料审核结论已保存。"))
+
+
+@roles_required(Role.STREET_STAFF, Role.DEPARTMENT_REVIEWER, Role.TASK_FORCE)
+@require_POST
+def decide_view(request, pk: int):
+    application = get_application(request.user, pk)
+    form = DecisionForm(request.POST)
+    return _run(request, application, form, lambda d: decide(
+        user=request.user, application=application, outcome=d["outcome"], opinion=d["opinion"],
+        seen_iteration=d.get("seen_iteration"),
+    ), _("已办理。"))
+
+
+@roles_required(Role.STREET_SECRETARY, Role.STREET_DIRECTOR)
+@require_POST
+def sign_view(request, pk: int):
+    application = get_application(request.user, pk)
+    form = SignForm(request.POST)
+
+    def call(d):
+        service = signature_add if d["action"] == "sign" else signature_return
+        service(user=request.user, application=application, post=d["post"], opinion=d["opinion"],
+                seen_iteration=d.get("seen_iteration"))
+
+    return _run(request, application, form, call, _("已办理。"))
+
+
+@roles_required(Role.TASK_FORCE, Role.STREET_SECRETARY, Role.STREET_DIRECTOR)
+@require_POST
+def remind_view(request, pk: int):
+    application = get_application(request.user, pk)
+    form = RemindForm(request.POST)
+    return _run(request, application, form, lambda d: application_remind(
+        user=request.user, application=application, note=d["note"],
+    ), _("已催办。"))
+
+
+@roles_required(*APPLICATION_ROLES)
+def material_download(request, pk: int, material_pk: int):
+    application = get_application(request.user, pk)
+    try:
+        material = application.materials.get(pk=material_pk)
+    except Material.DoesNotExist as exc:
+        raise Http404(_("找不到该材料。")) from exc
+    try:
+        handle = material.file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404(_("材料文件已不存在。")) from exc
+    filename = f"{application.number or application.pk}-{material.get_kind_display()}{material.extension}"
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=material.content_type)

@@ -1,0 +1,210 @@
+"""Pages: the application list, the work queue (待办/已办), one application, create and edit."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import Role
+from accounts.scope import scope_for
+from enterprises.models import Enterprise
+from zhifu_reopen.errors import DomainError
+from zhifu_reopen.http import roles_required
+
+from .. import selectors
+from ..forms import (
+    COMMON_PHRASES,
+    ApplicationForm,
+    DecisionForm,
+    EmployeeForm,
+    MaterialUploadForm,
+    MeetingForm,
+    ReasonForm,
+    RemindForm,
+    RosterImportForm,
+    SignForm,
+)
+from ..models import Application, Material, Signature, Step
+from ..services.applications import (
+    EDITABLE_STATUSES,
+    application_create,
+    application_update,
+    submission_problems,
+)
+from ..services.deadlines import deadline_state, responsible_users, time_left_label
+from ..services.review import approval_blockers
+from ..services.signatures import signer_posts
+
+APPLICATION_ROLES = selectors.APPLICATION_ROLES
+STEP_ROLES = {
+    Step.STREET: Role.STREET_STAFF, Step.DEPARTMENT: Role.DEPARTMENT_REVIEWER, Step.TASK_FORCE: Role.TASK_FORCE,
+}
+
+
+def get_application(user, pk: int) -> Application:
+    try:
+        return selectors.application_get(user, pk)
+    except Application.DoesNotExist as exc:
+        raise Http404(_("找不到该申请，或不在您的管辖范围内。")) from exc
+
+
+@roles_required(*APPLICATION_ROLES)
+def application_list(request):
+    filters = selectors.ListFilters.from_params(request.GET)
+    before = request.GET.get("before", "")
+    rows, next_before, total, capped = selectors.application_list(
+        request.user, filters, before=int(before) if before.isdigit() else None
+    )
+    return render(request, "approvals/list.html", {
+        "rows": rows, "next_before": next_before, "total": total, "capped": capped, "filters": filters,
+        "statuses": Application.Status.choices,
+    })
+
+
+@roles_required(*APPLICATION_ROLES)
+def queue(request):
+    tab = request.GET.get("tab", "todo")
+    context = {"tab": tab, "scope": scope_for(request.user)}
+    if tab == "done":
+        before = request.GET.get("before", "")
+        context["done"] = selectors.done_page(request.user, before=int(before) if before.isdigit() else None)
+        context["next_before"] = context["done"][-1].pk if len(context["done"]) == selectors.PAGE_SIZE else None
+    else:
+        context["page"] = selectors.queue_page(request.user, after=request.GET.get("after", "")[:200])
+    return render(request, "approvals/queue.html", context)
+
+
+def detail_context(request, application: Application) -> dict:
+    user = request.user
+    scope = scope_for(user)
+    is_staff = scope.role == Role.STREET_STAFF and application.jurisdiction_id in scope.jurisdiction_ids
+    step = application.current_step
+    materials = list(application.materials.filter(is_current=True).select_related("uploaded_by", "verdict_by"))
+    materials.sort(key=lambda m: Material.Kind.values.index(m.kind))
+    present = {m.kind for m in materials}
+    signatures = list(
+        Signature.objects.filter(application=application, iteration=application.iteration).select_related("signer")
+    )
+    signed_posts = {s.post for s in signatures}
+    my_posts = [p for p in signer_posts(user, application) if p not in signed_posts] if (
+        step == Step.SIGNATURE
+    ) else []
+    can_decide = step in STEP_ROLES and application.is_open and scope.role == STEP_ROLES[step] and (
+        (step == Step.STREET and is_staff)
+        or (step == Step.DEPARTMENT and application.department_id in scope.department_ids)
+        or step == Step.TASK_FORCE
+    )
+    editable = is_staff and application.status in EDITABLE_STATUSES
+    context = {
+        "application": application,
+        "enterprise": application.enterprise,
+        "materials": materials,
+        "missing_kinds": [(k, label) for k, label in Material.Kind.choices if k not in present],
+        "old_materials": application.materials.filter(is_current=False).order_by("-id")[:20],
+        "employees": list(application.employees.all()[:500]),
+        "sees_personal": selectors.reviews_application(user, application),
+        "meetings": list(application.meetings.select_related("official")),
+        "timeline": selectors.timeline(application),
+        "signatures": signatures,
+        "is_staff": is_staff,
+        "editable": editable,
+        "can_submit": is_staff and application.status in (Application.Status.DRAFT, Application.Status.RETURNED),
+        "can_withdraw": is_staff and application.status in ("draft", "submitted", "returned"),
+        "can_meet": is_staff and application.status in ("draft", "submitted", "returned"),
+        "can_review": is_staff and step == Step.STREET and application.status == Application.Status.SUBMITTED,
+        "can_decide": can_decide,
+        "my_posts": my_posts,
+        "can_remind": application.is_open and bool(step) and (
+            scope.role == Role.TASK_FORCE
+            or (scope.role in (Role.STREET_SECRETARY, Role.STREET_DIRECTOR)
+                and application.jurisdiction_id in scope.jurisdiction_ids)
+        ),
+        "phrases": COMMON_PHRASES,
+        "deadline_state": deadline_state(application.step_deadline, application.step_started_at),
+        "time_left": time_left_label(application.step_deadline),
+        "current_step_label": Step(step).label if step else "",
+        "waiting_for": [str(u) for u in responsible_users(application)] if step else [],
+    }
+    if context["can_submit"]:
+        context["submission_problems"] = submission_problems(application)
+    if context["can_review"]:
+        context["blockers"] = approval_blockers(application)
+    if editable:
+        context["upload_form"] = MaterialUploadForm()
+        context["employee_form"] = EmployeeForm()
+        context["roster_form"] = RosterImportForm()
+        context["approved_change"] = application.status == Application.Status.APPROVED
+    if context["can_meet"]:
+        context["meeting_form"] = MeetingForm()
+    if can_decide:
+        context["decision_form"] = DecisionForm(initial={"seen_iteration": application.iteration})
+    if my_posts:
+        form = SignForm(initial={"seen_iteration": application.iteration, "post": my_posts[0], "action": "sign"})
+        form.fields["post"].choices = [(p, Signature.Post(p).label) for p in my_posts]
+        context["sign_form"] = form
+    if context["can_withdraw"]:
+        context["withdraw_form"] = ReasonForm()
+    if context["can_remind"]:
+        context["remind_form"] = RemindForm()
+    return context
+
+
+def render_detail(request, application: Application, *, errors=None, title="", status=200):
+    context = detail_context(request, application)
+    context["errors"] = errors or []
+    context["error_title"] = title
+    return render(request, "approvals/detail.html", context, status=status)
+
+
+@roles_required(*APPLICATION_ROLES)
+def application_detail(request, pk: int):
+    return render_detail(request, get_application(request.user, pk))
+
+
+@roles_required(Role.STREET_STAFF)
+@require_http_methods(["GET", "POST"])
+def application_create_view(request, enterprise_pk: int):
+    try:
+        enterprise = Enterprise.objects.visible_to(request.user).select_related("jurisdiction").get(pk=enterprise_pk)
+    except Enterprise.DoesNotExist as exc:
+        raise Http404(_("找不到该企业，或不在您的管辖范围内。")) from exc
+    form = ApplicationForm(request.POST or None, enterprise=enterprise)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = application_create(user=request.user, enterprise=enterprise, data=form.cleaned_data)
+        except DomainError as exc:
+            errors = [exc.message, *exc.messages]
+        else:
+            messages.success(request, _("已创建复工申请草稿，请上传材料、填写返岗员工花名册。"))
+            return redirect(application)
+    status = 400 if (form.errors or errors) else 200
+    return render(request, "approvals/form.html",
+                  {"form": form, "enterprise": enterprise, "errors": errors, "creating": True}, status=status)
+
+
+@roles_required(Role.STREET_STAFF)
+@require_http_methods(["GET", "POST"])
+def application_edit_view(request, pk: int):
+    application = get_application(request.user, pk)
+    form = ApplicationForm(request.POST or None, instance=get_application(request.user, pk),
+                           enterprise=application.enterprise)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
+        try:
+            application_update(user=request.user, application=application, data=data,
+                               reason=form.cleaned_data.get("reason", ""))
+        except DomainError as exc:
+            errors = [exc.message, *exc.messages]
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect(application)
+    status = 400 if (form.errors or errors) else 200
+    return render(request, "approvals/form.html", {
+        "form": form, "enterprise": application.enterprise, "application": application, "errors": errors,
+        "creating": False,
+    }, status=status)

@@ -1,0 +1,17 @@
+"""The home page's 待办 block."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from accounts.scope import scope_for
+
+from .selectors import APPLICATION_ROLES, queue_page
+
+
+def queue_widget(request):
+    if scope_for(request.user).role not in APPLICATION_ROLES:
+        return None
+    page = queue_page(request.user, size=10)
+    return {"title": _("复工审批待办"), "template": "approvals/_queue_widget.html",
+            "context": {"page": page, "rows": page.rows}}
