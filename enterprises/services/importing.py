@@ -309,7 +309,8 @@ class _Reader:
         else:
             text = _decode(file.read())
             self.text = text
-            self.rows_estimate = max(text.count("\n") + (0 if text.endswith("\n") else 1) - 1, 0)
+            lines = max(text.count("\n"), text.count("\r"))
+            self.rows_estimate = max(lines + (0 if text.endswith(("\n", "\r")) else 1) - 1, 0)
 
     def _xlsx_rows(self) -> int | None:
         try:
@@ -326,7 +327,7 @@ class _Reader:
                 raise ImportFileError(_("读取 .xlsx 文件时出错：文件可能已损坏。"), code="file_type") from exc
         else:
             try:
-                yield from (tuple(r) for r in csv.reader(io.StringIO(self.text)))
+                yield from (tuple(r) for r in csv.reader(io.StringIO(self.text, newline="")))
             except csv.Error as exc:
                 raise ImportFileError(
                     _("CSV文件格式有误：%(error)s") % {"error": str(exc)}, code="file_type"

@@ -1,0 +1,126 @@
+"""Export of the firm list to .xlsx: filters, scope, the job path, and the shared exporter."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from enterprises.services import exporting
+from enterprises.services.importing import HEADERS, MODE_UPDATE, enterprise_import
+from tests.enterprises.import_helpers import upload
+from tests.factories import EnterpriseFactory
+from zhifu_reopen.export import xlsx_build
+from zhifu_reopen.models import Job
+
+pytestmark = pytest.mark.django_db
+
+
+def export(client, query: str = ""):
+    url = reverse("enterprises:export") + (f"?{query}" if query else "")
+    return client.post(url)
+
+
+def sheet_rows(response) -> list[tuple]:
+    content = b"".join(response.streaming_content)
+    return list(openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+
+
+def names(rows) -> set[str]:
+    return {r[0] for r in rows[1:]}
+
+
+@pytest.fixture
+def firms(xy, ds, gxj, swj):
+    return {
+        "xy_small": EnterpriseFactory(jurisdiction=xy, department=gxj, scale="small", name="向阳小微商贸有限公司"),
+        "xy_venue": EnterpriseFactory(jurisdiction=xy, department=swj, scale="venue", name="向阳便利店"),
+        "ds_small": EnterpriseFactory(jurisdiction=ds, department=swj, scale="small", name="东山小微商贸有限公司"),
+    }
+
+
+def test_export_has_the_import_columns_then_the_extra_ones(client_for, firms):
+    response = export(client_for("staff_xy"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert ".xlsx" in response["Content-Disposition"]
+    rows = sheet_rows(response)
+    assert list(rows[0][: len(HEADERS)]) == HEADERS
+    assert list(rows[0]) == exporting.EXPORT_HEADERS
+    row = next(r for r in rows if r[0] == "向阳便利店")
+    firm = firms["xy_venue"]
+    assert row[:11] == (firm.name, firm.credit_code, "九小场所", "一般", "向阳街道", "商务局", firm.address,
+                        "王伟", "李娜", "13800138000", 20)
+    assert row[11] == "未复工"
+
+
+def test_export_is_scoped_to_the_user(client_for, firms):
+    assert names(sheet_rows(export(client_for("staff_xy")))) == {"向阳小微商贸有限公司", "向阳便利店"}
+    assert names(sheet_rows(export(client_for("staff_ds")))) == {"东山小微商贸有限公司"}
+    assert names(sheet_rows(export(client_for("dept_gxj")))) == {"向阳小微商贸有限公司"}
+    assert len(sheet_rows(export(client_for("taskforce")))) == 4
+
+
+def test_export_respects_the_filters(client_for, firms, ds):
+    client = client_for("taskforce")
+    assert names(sheet_rows(export(client, "scale=small"))) == {"向阳小微商贸有限公司", "东山小微商贸有限公司"}
+    assert names(sheet_rows(export(client, f"scale=small&jurisdiction={ds.pk}"))) == {"东山小微商贸有限公司"}
+    assert names(sheet_rows(export(client, "q=便利店"))) == {"向阳便利店"}
+    # A filter cannot widen the scope: 东山 asked by a 向阳 official gives nothing.
+    assert names(sheet_rows(export(client_for("staff_xy"), f"jurisdiction={ds.pk}"))) == set()
+
+
+def test_text_that_excel_would_run_is_written_as_text(client_for, xy):
+    EnterpriseFactory(jurisdiction=xy, name="=HYPERLINK(\"http://evil\",\"点我\")")
+    content = b"".join(export(client_for("staff_xy")).streaming_content)
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    cell = sheet["A2"]
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+    code = sheet["B2"]
+    assert code.data_type == "s"
+
+
+def test_export_is_post_only(client_for, firms):
+    assert client_for("staff_xy").get(reverse("enterprises:export")).status_code == 405
+
+
+@pytest.mark.django_db(transaction=True)
+def test_big_export_runs_on_a_job_and_downloads_from_the_job_page(client_for, firms, monkeypatch):
+    monkeypatch.setattr(exporting, "EXPORT_INLINE_MAX_ROWS", 1)
+    client = client_for("staff_xy")
+    assert export(client, "scale=venue").status_code == 200  # one row: at once
+    assert not Job.objects.exists()
+    response = export(client)
+    job = Job.objects.get(kind="enterprise_export")
+    assert response.status_code == 302 and response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert job.status == Job.Status.DONE, job.error
+    assert "已导出2家企业" in job.result["summary"]
+    download = client.get(reverse("jobs:download", args=[job.pk]))
+    assert download.status_code == 200
+    assert names(sheet_rows(download)) == {"向阳小微商贸有限公司", "向阳便利店"}
+    # Someone else cannot fetch that file.
+    assert client_for("staff_ds").get(reverse("jobs:download", args=[job.pk])).status_code == 404
+
+
+def test_an_exported_list_imports_back_unchanged(client_for, personas, firms):
+    content = b"".join(export(client_for("staff_xy")).streaming_content)
+    result = enterprise_import(user=personas["staff_xy"], file=upload(content, "名录.xlsx"), filename="名录.xlsx",
+                               mode=MODE_UPDATE, dry_run=False)
+    assert result.ok, result.errors
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
+
+
+def test_xlsx_build_writes_headers_rows_and_types():
+    output = xlsx_build(["名称", "日期", "数量", "空", "代码"],
+                        [("甲", date(2020, 2, 15), 3, None, "0012"), ("+1", None, 0, "", 12)],
+                        title="测试", text_columns=(4,))
+    sheet = openpyxl.load_workbook(output).active
+    assert sheet.title == "测试"
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("名称", "日期", "数量", "空", "代码")
+    assert rows[1][0] == "甲" and rows[1][1].date() == date(2020, 2, 15) and rows[1][2] == 3
+    assert rows[1][4] == "0012" and rows[2][4] == "12"
+    assert sheet["A3"].data_type == "s" and sheet["A3"].value == "+1"

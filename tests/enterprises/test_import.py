@@ -1,0 +1,564 @@
+"""Import of firms (issue 2 §7 and "Bad input"): the service, the page and the job path."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from enterprises.models import Enterprise
+from enterprises.services import importing
+from enterprises.services.importing import (
+    HEADERS,
+    MODE_REPORT,
+    MODE_UPDATE,
+    ImportFileError,
+    enterprise_import,
+    import_job_run,
+)
+from enterprises.validators import credit_check_char, make_credit_code
+from tests.enterprises.import_helpers import csv_bytes, csvfile, row, upload, xlsx, xlsx_bytes
+from zhifu_reopen.models import AuditEntry, Job
+
+pytestmark = pytest.mark.django_db
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
+       b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
+
+
+def run(user, file, *, mode=MODE_REPORT, dry_run=False, filename=None, **kw):
+    return enterprise_import(user=user, file=file, filename=filename or file.name, mode=mode, dry_run=dry_run,
+                             **kw)
+
+
+@pytest.fixture
+def staff(personas, xy):
+    return personas["staff_xy"]
+
+
+def codes_in_db() -> set[str]:
+    return set(Enterprise.objects.values_list("credit_code", flat=True))
+
+
+# --------------------------------------------------------------------------------------------- good files
+
+
+def test_good_xlsx_creates_every_firm_with_its_values(staff, xy, swj):
+    result = run(staff, xlsx([row(1), row(2, 规模="九小场所", 类别="民生保障", 员工人数=3), row(3)]))
+    assert result.ok and result.written
+    assert (result.rows, result.created, result.updated) == (3, 3, 0)
+    firm = Enterprise.objects.get(credit_code=make_credit_code("370602", 70000002))
+    assert (firm.name, firm.scale, firm.category, firm.jurisdiction, firm.department) == (
+        "烟台导入测试2商贸有限公司", "venue", "livelihood", xy, swj)
+    assert (firm.address, firm.legal_representative, firm.prevention_contact, firm.prevention_mobile,
+            firm.employee_count) == ("烟台市芝罘区南大街2号", "王伟", "李娜", "13800138000", 3)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "gb18030"])
+def test_good_csv_in_each_encoding(staff, encoding):
+    result = run(staff, csvfile([row(1), row(2, 企业名称="烟台鑫源餐饮管理有限公司")], encoding=encoding))
+    assert result.ok, result.errors
+    assert result.created == 2
+    assert Enterprise.objects.filter(name="烟台鑫源餐饮管理有限公司").exists()
+
+
+def test_numbers_typed_as_numbers_in_excel_are_read(staff):
+    # Excel keeps a typed mobile and a headcount as numbers.
+    result = run(staff, xlsx([row(1, 防疫负责人手机=13912345678, 员工人数=25.0)]))
+    assert result.ok, result.errors
+    firm = Enterprise.objects.get()
+    assert (firm.prevention_mobile, firm.employee_count) == ("13912345678", 25)
+
+
+def test_headers_in_another_order_and_export_only_columns_are_accepted(staff):
+    headers = [*list(reversed(HEADERS)), "经营状态"]
+    result = run(staff, xlsx([[*reversed(row(1)), "已复工"]], headers=headers))
+    assert result.ok, result.errors
+    assert Enterprise.objects.get().name == "烟台导入测试1商贸有限公司"
+
+
+def test_one_audit_entry_per_import_and_one_per_firm(staff):
+    run(staff, xlsx([row(1), row(2)]), filename="向阳.xlsx")
+    summary = AuditEntry.objects.get(action="enterprise.import")
+    assert summary.actor == staff
+    assert summary.after["created"] == 2 and summary.after["rows"] == 2
+    assert summary.after["filename"] == "向阳.xlsx"
+    per_firm = AuditEntry.objects.filter(action="enterprise.create")
+    assert per_firm.count() == 2
+    firm = Enterprise.objects.get(credit_code=make_credit_code("370602", 70000001))
+    entry = firm.audit_entries.get()
+    assert entry.actor == staff and "向阳.xlsx" in entry.reason and entry.after["name"] == firm.name
+
+
+def test_empty_rows_are_skipped_and_counted(staff):
+    result = run(staff, xlsx([row(1), [None] * 11, ["", " ", None], row(2)]))
+    assert result.ok
+    assert (result.rows, result.empty_rows, result.created) == (2, 2, 2)
+    assert "跳过空行2行" in result.summary
+
+
+def test_org_code_warning_is_a_warning_not_an_error(staff):
+    first17 = "91370602" + "12345678" + "0"  # org-code check char wrong (should be 8), credit check right
+    code = first17 + credit_check_char(first17)
+    result = run(staff, xlsx([row(1, 统一社会信用代码=code)]))
+    assert result.ok and result.created == 1
+    assert [(w.row, w.column) for w in result.warnings] == [(2, "统一社会信用代码")]
+    assert "组织机构代码" in result.warnings[0].message
+
+
+def test_dry_run_writes_nothing_and_says_what_would_happen(staff, firm_xy):
+    existing = row(9, 统一社会信用代码=firm_xy.credit_code, 企业名称="改名后的公司")
+    result = run(staff, xlsx([row(1), existing]), mode=MODE_UPDATE, dry_run=True)
+    assert result.ok and not result.written
+    assert (result.created, result.updated) == (1, 1)
+    assert Enterprise.objects.count() == 1
+    firm_xy.refresh_from_db()
+    assert firm_xy.name != "改名后的公司"
+    assert not AuditEntry.objects.filter(action__startswith="enterprise.").exists()
+    assert "试导入" in result.summary
+
+
+# ------------------------------------------------------------------------------------- rows rejected
+
+
+_VALID = make_credit_code("370602", 70000099)
+BAD_CHECKSUM = _VALID[:17] + ("1" if _VALID[17] == "0" else "0")
+BAD_CELLS = [
+    ("统一社会信用代码", BAD_CHECKSUM, "校验位"),
+    ("统一社会信用代码", "91350100M000100Y4Z", "格式"),
+    ("统一社会信用代码", "9137060212345", "18位"),
+    ("统一社会信用代码", "91370602I2345678OZ", "格式"),
+    ("防疫负责人手机", "1380013800", "手机号码"),
+    ("防疫负责人手机", "23800138000", "手机号码"),
+    ("所属街道", "火星街道", "未知的街道"),
+    ("主管部门", "外星局", "未知的主管部门"),
+    ("规模", "特大", "规模"),
+    ("类别", "娱乐", "类别"),
+    ("员工人数", -3, "不小于0的整数"),
+    ("员工人数", "12.5", "不小于0的整数"),
+    ("员工人数", "很多", "不小于0的整数"),
+    ("员工人数", 5_000_000, "合理范围"),
+    ("企业名称", "", "必填"),
+    ("经营地址", None, "必填"),
+    ("规模", "", "必填"),
+    ("企业名称", "烟" * 101, "最多100个字"),
+    ("经营地址", "址" * 201, "最多200个字"),
+    ("企业名称", "<script>alert(1)</script>有限公司", "HTML"),
+    ("企业名称", '烟台<img src=x onerror="alert(1)">公司', "HTML"),
+    ("法定代表人", "<b>王伟</b>", "HTML"),
+]
+
+
+@pytest.mark.parametrize(("column", "value", "words"), BAD_CELLS, ids=[f"{c}-{v!s:.12}" for c, v, _w in BAD_CELLS])
+def test_a_bad_cell_rejects_the_whole_file(staff, column, value, words):
+    result = run(staff, xlsx([row(1), row(2, **{column: value}), row(3)]))
+    assert not result.ok and not result.written
+    assert [(e.row, e.column) for e in result.errors] == [(3, column)]
+    assert words in result.errors[0].message
+    assert Enterprise.objects.count() == 0
+    assert not AuditEntry.objects.filter(action__startswith="enterprise.").exists()
+    assert "未导入" in result.summary
+
+
+def test_every_error_of_every_row_is_listed_at_once(staff):
+    result = run(staff, csvfile([
+        row(1),
+        row(2, 统一社会信用代码="91350100M000100Y4Z", 防疫负责人手机="12"),
+        row(3),
+        row(4, 所属街道="", 员工人数="-1"),
+    ]))
+    assert [(e.row, e.column) for e in result.errors] == [
+        (3, "统一社会信用代码"), (3, "防疫负责人手机"), (5, "所属街道"), (5, "员工人数"),
+    ]
+    assert result.rejected_rows == 2
+    assert Enterprise.objects.count() == 0
+
+
+def test_duplicate_codes_in_the_file_are_rejected(staff):
+    code = make_credit_code("370602", 70000001)
+    result = run(staff, xlsx([row(1), row(2), row(3, 统一社会信用代码=code.lower())]))
+    assert [(e.row, e.column) for e in result.errors] == [(4, "统一社会信用代码")]
+    assert "第2行" in result.errors[0].message
+    assert Enterprise.objects.count() == 0
+
+
+def test_credit_code_stored_as_a_number_gets_a_hint(staff):
+    result = run(staff, xlsx([row(1, 统一社会信用代码=913706021234567890)]))
+    assert "文本" in result.errors[0].message
+
+
+def test_html_in_a_name_is_never_stored(staff):
+    run(staff, xlsx([row(1, 企业名称="<script>alert('x')</script>")]))
+    assert not Enterprise.objects.filter(name__contains="script").exists()
+
+
+# ------------------------------------------------------------------------------ existing firms: modes
+
+
+def test_report_mode_reports_a_registered_code(staff, firm_xy):
+    result = run(staff, xlsx([row(1), row(2, 统一社会信用代码=firm_xy.credit_code)]), mode=MODE_REPORT)
+    assert [(e.row, e.column) for e in result.errors] == [(3, "统一社会信用代码")]
+    assert firm_xy.name in result.errors[0].message and "已登记" in result.errors[0].message
+    assert Enterprise.objects.count() == 1
+
+
+def test_update_mode_updates_a_registered_firm_and_audits_the_change(staff, firm_xy, ds):
+    firm_xy.community = firm_xy.jurisdiction.communities.first()
+    firm_xy.save()
+    changed = row(2, 统一社会信用代码=firm_xy.credit_code, 企业名称="烟台改名后商贸有限公司", 员工人数=99,
+                  规模=firm_xy.get_scale_display()[:2], 主管部门="商务局")
+    result = run(staff, xlsx([row(1), changed]), mode=MODE_UPDATE)
+    assert result.ok, result.errors
+    assert (result.created, result.updated, result.unchanged) == (1, 1, 0)
+    firm_xy.refresh_from_db()
+    assert (firm_xy.name, firm_xy.employee_count, firm_xy.department.name) == ("烟台改名后商贸有限公司", 99, "商务局")
+    assert firm_xy.community is not None  # same street: community kept
+    entry = firm_xy.audit_entries.get(action="enterprise.update")
+    assert entry.before["name"] != entry.after["name"] == "烟台改名后商贸有限公司"
+    assert AuditEntry.objects.get(action="enterprise.import").after["updated"] == 1
+
+
+def test_update_mode_counts_unchanged_firms_and_writes_nothing_for_them(staff):
+    run(staff, xlsx([row(1), row(2)]))
+    before = AuditEntry.objects.count()
+    result = run(staff, xlsx([row(1), row(2)]), mode=MODE_UPDATE)
+    assert result.ok and (result.created, result.updated, result.unchanged) == (0, 0, 2)
+    assert AuditEntry.objects.count() == before + 1  # the import summary only
+
+
+def test_update_mode_refuses_a_firm_of_another_street(staff, firm_ds):
+    result = run(staff, xlsx([row(1, 统一社会信用代码=firm_ds.credit_code)]), mode=MODE_UPDATE)
+    assert [(e.row, e.column) for e in result.errors] == [(2, "统一社会信用代码")]
+    assert "无权更新" in result.errors[0].message
+    assert firm_ds.name not in result.errors[0].message  # nothing about a firm out of scope
+    firm_ds.refresh_from_db()
+    assert firm_ds.name.startswith("烟台测试")
+
+
+# ----------------------------------------------------------------------------------------------- scope
+
+
+def test_a_street_official_cannot_import_firms_of_another_street(staff, ds):
+    result = run(staff, xlsx([row(1), row(2, 所属街道="东山街道")]))
+    assert [(e.row, e.column) for e in result.errors] == [(3, "所属街道")]
+    assert "不在您的管辖范围" in result.errors[0].message
+    assert Enterprise.objects.count() == 0
+
+
+def test_the_superuser_may_import_for_any_street(org, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", password="x-very-secret")
+    result = run(admin, xlsx([row(1), row(2, 所属街道="东山街道")]))
+    assert result.ok and result.created == 2
+
+
+@pytest.mark.parametrize("persona", ["secretary_xy", "dept_gxj", "taskforce", "liaison_xy"])
+def test_other_roles_may_not_import(personas, persona):
+    from zhifu_reopen.errors import DomainError
+
+    with pytest.raises(DomainError) as info:
+        run(personas[persona], xlsx([row(1)]))
+    assert info.value.code == "forbidden"
+    assert Enterprise.objects.count() == 0
+
+
+# --------------------------------------------------------------------------------------- bad files
+
+
+def _bad(staff, file, filename=None) -> ImportFileError:
+    with pytest.raises(ImportFileError) as info:
+        run(staff, file, filename=filename)
+    assert Enterprise.objects.count() == 0
+    return info.value
+
+
+def test_old_xls_by_extension(staff):
+    assert "xls" in _bad(staff, upload(OLE, "企业.xls")).message
+
+
+def test_old_xls_content_renamed_to_xlsx(staff):
+    error = _bad(staff, upload(OLE, "企业.xlsx"))
+    assert error.code == "xls" and "另存为" in error.message
+
+
+def test_executable_renamed_to_xlsx(staff):
+    assert _bad(staff, upload(EXE, "企业.xlsx")).code == "file_type"
+
+
+def test_executable_renamed_to_csv(staff):
+    assert _bad(staff, upload(EXE, "企业.csv")).code == "file_type"
+
+
+def test_image_renamed_to_csv(staff):
+    error = _bad(staff, upload(PNG, "企业.csv"))
+    assert "图片" in error.message
+
+
+def test_other_extension(staff):
+    assert "只能导入" in _bad(staff, upload(b"hello", "企业.txt")).message
+
+
+def test_xlsx_content_with_csv_extension(staff):
+    assert _bad(staff, upload(xlsx_bytes([row(1)]), "企业.csv")).code == "file_type"
+
+
+def test_corrupt_xlsx(staff):
+    content = xlsx_bytes([row(1)])
+    assert _bad(staff, upload(content[: len(content) // 2], "企业.xlsx")).code == "file_type"
+
+
+def test_utf16_csv_is_refused_with_its_reason(staff):
+    content = "\ufeff" + ",".join(HEADERS) + "\n"
+    assert "UTF-16" in _bad(staff, upload(content.encode("utf-16-le"), "企业.csv")).message
+
+
+def test_empty_file(staff):
+    assert _bad(staff, upload(b"", "企业.csv")).code == "empty"
+
+
+def test_empty_workbook(staff):
+    assert _bad(staff, upload(xlsx_bytes([], headers=None), "企业.xlsx")).code in ("empty", "headers")
+
+
+def test_only_the_header_row(staff):
+    error = _bad(staff, xlsx([[None] * 11], name="企业.xlsx"))
+    assert error.code == "no_rows" and "只有表头" in error.message
+
+
+def test_only_the_header_row_csv(staff):
+    assert _bad(staff, csvfile([])).code == "no_rows"
+
+
+def test_missing_and_unknown_headers_are_named(staff):
+    headers = [h for h in HEADERS if h not in ("防疫负责人手机", "员工人数")] + ["备注"]
+    error = _bad(staff, xlsx([[*row(1)[:9], "x"]], headers=headers))
+    assert error.code == "headers"
+    assert "缺少列：防疫负责人手机、员工人数" in error.message and "无法识别的列：备注" in error.message
+
+
+def test_duplicate_header(staff):
+    error = _bad(staff, csvfile([[*row(1), "x"]], headers=[*HEADERS, "企业名称"]))
+    assert "重复的列：企业名称" in error.message
+
+
+def test_data_without_a_header_row(staff):
+    error = _bad(staff, xlsx([row(1)], headers=row(2)))
+    assert error.code == "headers"
+
+
+def test_oversized_file(staff, settings):
+    settings.IMPORT_MAX_BYTES = 1000
+    error = _bad(staff, upload(csv_bytes([row(i) for i in range(40)]), "企业.csv"))
+    assert error.code == "too_large" and error.status_code == 413 and "过大" in error.message
+
+
+def test_too_many_rows(staff, monkeypatch):
+    monkeypatch.setattr(importing, "MAX_ROWS", 5)
+    error = _bad(staff, xlsx([row(i) for i in range(6)]))
+    assert error.code == "too_many_rows" and "上限5行" in error.message
+
+
+def without_dimension(content: bytes) -> bytes:
+    """The same workbook without its <dimension> element, as some producers write it."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb"<dimension[^>]*/>", b"", data)
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def test_too_many_rows_counted_while_reading_when_the_file_does_not_say(staff, monkeypatch):
+    monkeypatch.setattr(importing, "MAX_ROWS", 3)
+    content = without_dimension(xlsx_bytes([row(i) for i in range(4)]))
+    assert importing.import_inspect(upload(content), "企业.xlsx").rows_estimate is None
+    error = _bad(staff, upload(content, "企业.xlsx"))
+    assert error.code == "too_many_rows"
+
+
+def test_csv_with_old_mac_line_ends(staff):
+    content = csv_bytes([row(1), row(2)]).replace(b"\r\n", b"\r")
+    result = run(staff, upload(content, "企业.csv"))
+    assert result.ok and result.created == 2
+
+
+def test_unknown_mode(staff):
+    from zhifu_reopen.errors import DomainError
+
+    with pytest.raises(DomainError):
+        run(staff, xlsx([row(1)]), mode="overwrite")
+
+
+# ---------------------------------------------------------------------------------------------- page
+
+
+@pytest.fixture
+def page(client_for, xy):
+    return client_for("staff_xy")
+
+
+def post(client, file, **data):
+    return client.post(reverse("enterprises:import"), {"file": file, "mode": "report", **data})
+
+
+def test_page_offers_the_template_and_documents_the_policy(page):
+    response = page.get(reverse("enterprises:import"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert reverse("enterprises:import_template") in html
+    assert "整个文件要么全部导入，要么全部不导入" in html
+
+
+def test_page_imports_a_small_file_and_shows_the_result(page):
+    response = post(page, xlsx([row(1), row(2)]))
+    assert response.status_code == 200
+    assert "新增2家" in response.content.decode()
+    assert Enterprise.objects.count() == 2
+
+
+def test_page_lists_rejected_rows_with_a_400(page):
+    response = post(page, xlsx([row(1), row(2, 防疫负责人手机="12345")]))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="import-errors"' in html and "<td>3</td><td>防疫负责人手机</td>" in html
+    assert Enterprise.objects.count() == 0
+
+
+def test_page_escapes_what_it_echoes(page):
+    response = post(page, xlsx([row(1, 主管部门="<script>x</script>")]))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "<script>x</script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
+
+
+@pytest.mark.parametrize(("content", "name", "words"), [
+    (EXE, "企业.xlsx", "改了扩展名"),
+    (PNG, "photo.csv", "图片"),
+    (OLE, "企业.xls", ".xls"),
+    (b"a,b,c\n1,2,3\n", "企业.csv", "缺少列"),
+])
+def test_page_refuses_bad_files_with_a_400_and_a_message(page, content, name, words):
+    response = post(page, upload(content, name))
+    assert response.status_code == 400
+    assert words in response.content.decode()
+    assert Enterprise.objects.count() == 0
+
+
+def test_page_refuses_an_empty_upload(page):
+    response = post(page, upload(b"", "企业.csv"))
+    assert response.status_code == 400
+    assert Enterprise.objects.count() == 0
+
+
+def test_page_refuses_an_oversized_file_with_413(page, settings):
+    settings.IMPORT_MAX_BYTES = 2000
+    response = post(page, upload(csv_bytes([row(i) for i in range(60)]), "企业.csv"))
+    assert response.status_code == 413
+    assert "过大" in response.content.decode()
+
+
+def test_page_without_a_file(page):
+    response = page.post(reverse("enterprises:import"), {"mode": "report"})
+    assert response.status_code == 400
+
+
+def test_page_dry_run(page):
+    response = post(page, xlsx([row(1)]), dry_run="on")
+    assert response.status_code == 200
+    assert "试导入通过" in response.content.decode()
+    assert Enterprise.objects.count() == 0
+
+
+def test_template_download_has_the_headers_and_an_importable_example(page, staff):
+    response = page.get(reverse("enterprises:import_template"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    content = b"".join(response.streaming_content)
+    rows = list(openpyxl.load_workbook(io.BytesIO(content), read_only=True).active.iter_rows(values_only=True))
+    assert list(rows[0]) == HEADERS and len(rows) == 2
+    # The example row itself passes validation.
+    result = run(staff, upload(content, "模板.xlsx"), dry_run=True)
+    assert result.ok and result.created == 1, result.errors
+
+
+# ----------------------------------------------------------------------------------------------- job
+
+
+@pytest.mark.django_db(transaction=True)
+def test_large_file_runs_as_a_job_with_progress(client_for, xy, settings):
+    settings.IMPORT_INLINE_MAX_ROWS = 2
+    client = client_for("staff_xy")
+    response = post(client, xlsx([row(i) for i in range(1, 6)]))
+    job = Job.objects.get(kind="enterprise_import")
+    assert response.status_code == 302 and response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert job.status == Job.Status.DONE, job.error
+    assert job.result["counts"]["created"] == 5 and "导入完成" in job.result["summary"]
+    assert job.progress_done == job.progress_total == 5
+    assert Enterprise.objects.count() == 5
+    summary = AuditEntry.objects.get(action="enterprise.import")
+    assert (summary.target_type, summary.target_id) == ("zhifu_reopen.job", job.pk)
+    page = client.get(response["Location"])
+    assert "导入完成" in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_job_with_rejected_rows_fails_and_lists_them(client_for, xy, settings):
+    settings.IMPORT_INLINE_MAX_ROWS = 2
+    client = client_for("staff_xy")
+    post(client, xlsx([row(1), row(2), row(3, 所属街道="东山街道")]))
+    job = Job.objects.get(kind="enterprise_import")
+    assert job.status == Job.Status.FAILED
+    assert job.result["errors"] == [{"row": 4, "column": "所属街道", "message": job.result["errors"][0]["message"]}]
+    assert Enterprise.objects.count() == 0
+    html = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert 'id="import-errors"' in html and "未写入任何数据" in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_job_bad_headers_are_refused_before_a_job_is_made(client_for, xy, settings):
+    settings.IMPORT_INLINE_MAX_ROWS = 2
+    response = post(client_for("staff_xy"), xlsx([row(1)] * 5, headers=["企业名称"] * 11))
+    assert response.status_code == 400
+    assert not Job.objects.exists()
+
+
+def test_a_finished_job_is_not_run_again(staff, settings):
+    settings.IMPORT_INLINE_MAX_ROWS = 1
+    job = importing.enterprise_import_start(user=staff, file=xlsx([row(1), row(2)]), filename="a.xlsx",
+                                            mode=MODE_REPORT, dry_run=False)
+    import_job_run(job.pk)  # no on_commit under the plain db fixture: run it by hand
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and Enterprise.objects.count() == 2
+    import_job_run(job.pk)  # re-delivered
+    assert AuditEntry.objects.filter(action="enterprise.import").count() == 1
+
+
+def test_a_job_whose_import_committed_is_closed_not_rerun(staff):
+    job = importing.enterprise_import_start(user=staff, file=xlsx([row(1), row(2)]), filename="a.xlsx",
+                                            mode=MODE_REPORT, dry_run=False)
+    import_job_run(job.pk)
+    # The worker died after the commit but before the job row was closed.
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING)
+    import_job_run(job.pk)
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and "新增2家" in job.result["summary"]
+    assert AuditEntry.objects.filter(action="enterprise.import").count() == 1
+    assert Enterprise.objects.count() == 2
+
+
+def test_the_task_fails_the_job_on_a_file_refused_by_the_service(staff):
+    from enterprises.tasks import enterprise_import_task
+
+    job = importing.enterprise_import_start(user=staff, file=upload(EXE, "x.xlsx"), filename="x.xlsx",
+                                            mode=MODE_REPORT, dry_run=False)
+    enterprise_import_task.apply(args=[job.pk])
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and "扩展名" in job.error
