@@ -14,7 +14,7 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1920,1200",
 ]
 
 
@@ -56,7 +56,7 @@ def login(live_server):
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", password)
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         page.wait_for_url(f"{live_server.url}/")
         return page
 
@@ -70,7 +70,12 @@ def shot():
 
     def take(page, name: str):
         path = SHOTS / f"{name}.png"
+        size = page.viewport_size
         page.screenshot(path=str(path), full_page=True)
+        # A full-page shot resizes the viewport behind the page's back; restore it and the scroll
+        # position, or the next click near the bottom lands on a shifted layout.
+        page.set_viewport_size(size)
+        page.evaluate("() => window.scrollTo(0, 0)")
         return path
 
     return take
