@@ -83,3 +83,22 @@ def test_print_placards_unknown_jurisdiction(tmp_path, org):
 
     with pytest.raises(CommandError):
         call_command("print_placards", "--jurisdiction", "999", "-o", str(tmp_path / "x.pdf"))
+
+
+def test_seed_step_issues_missing_placards(firm_xy, personas):
+    from datetime import date
+
+    from django.utils import timezone
+
+    from approvals.models import Application
+    from placards.demo import seed_placards
+
+    Application.objects.create(
+        enterprise=firm_xy, status="approved", chain="dual_signature", requested_reopen_on=date(2020, 2, 15),
+        returning_headcount=3, filed_by=personas["staff_xy"], approved_at=timezone.now(),
+    )
+    out = StringIO()
+    seed_placards(out)
+    seed_placards(out)
+    assert Placard.objects.count() == 1
+    assert "已为 1 份" in out.getvalue() and "已为 0 份" in out.getvalue()

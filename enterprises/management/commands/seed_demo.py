@@ -27,7 +27,9 @@ DEMO_USERS = [
     ("liaison_xy", Role.LIAISON, "驻企联络员 孙娟", None),
 ]
 # Later apps add their demo data here: callables(stdout) run in order after the firms exist.
-SEED_STEPS: list[str] = []
+SEED_STEPS: list[str] = [
+    "placards.demo.seed_placards",  # keep last: issues placards for the approved demo applications
+]
 
 
 class Command(BaseCommand):
