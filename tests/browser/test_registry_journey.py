@@ -1,6 +1,8 @@
 """Issue 2 journey: a street official logs in, registers a firm, finds it with a filter, records a
 survey visit, imports a small file with one bad row and sees that row's error, exports the list."""
 
+import io
+
 import openpyxl
 import pytest
 
@@ -81,7 +83,7 @@ def test_street_official_registry_journey(new_page, login, shot, personas, live_
     with page.expect_download() as info:
         page.click("text=导出Excel")
     download = info.value
-    book = openpyxl.load_workbook(download.path(), read_only=True)
+    book = openpyxl.load_workbook(io.BytesIO(download.path().read_bytes()), read_only=True)
     rows = list(book.active.iter_rows(values_only=True))
     assert "企业名称" in rows[0]
     names = [row[rows[0].index("企业名称")] for row in rows[1:]]
