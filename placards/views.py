@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.scope import scope_for
@@ -21,6 +22,11 @@ from .selectors import PRINT_ROLES, STATUS_ROLES, can_change_status, placard_get
 from .services.scans import rate_limited, scan_record
 
 PAGE_SIZE = 50
+ACTION_LABELS = {
+    "placard_issue": gettext_lazy("发放公示牌"), "placard_reprint": gettext_lazy("重新生成"),
+    "placard_suspend": gettext_lazy("暂停"), "placard_revoke": gettext_lazy("撤销"),
+    "placard_reinstate": gettext_lazy("恢复有效"),
+}
 
 
 def _get(request, pk: int) -> Placard:
@@ -71,10 +77,13 @@ def placard_list(request):
 @require_GET
 def placard_detail(request, pk: int):
     placard = _get(request, pk)
+    history = list(AuditEntry.objects.filter(target_type="placards.placard", target_id=placard.pk)
+                   .select_related("actor")[:50])
+    for entry in history:
+        entry.label = ACTION_LABELS.get(entry.action, entry.action)
     context = {
         "placard": placard, "can_change_status": can_change_status(request.user), "status_form": StatusForm(),
-        "history": AuditEntry.objects.filter(target_type="placards.placard", target_id=placard.pk)
-        .select_related("actor")[:50],
+        "history": history,
         "scan_count": placard.scans.count(),
     }
     if request.headers.get("HX-Request"):
@@ -161,9 +170,9 @@ def placard_reinstate(request, pk: int):
 
 
 STATUS_WORDS = {
-    Placard.Status.VALID: _("有效 · 准许复工"),
-    Placard.Status.SUSPENDED: _("已暂停 · 暂停营业整改中"),
-    Placard.Status.REVOKED: _("已撤销 · 不得复工"),
+    Placard.Status.VALID: gettext_lazy("有效 · 准许复工"),
+    Placard.Status.SUSPENDED: gettext_lazy("已暂停 · 暂停营业整改中"),
+    Placard.Status.REVOKED: gettext_lazy("已撤销 · 不得复工"),
 }
 
 
