@@ -1,0 +1,51 @@
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
+
+
+def test_login_lands_on_home_and_logout_returns_to_login(client, personas):
+    user = personas["staff_xy"]
+    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert "向阳街道" in client.get(reverse("home")).content.decode()
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 302  # back to the login page
+
+
+def test_wrong_password_is_explained(client, personas):
+    response = client.post(reverse("login"), {"username": personas["staff_xy"].username, "password": "nope"})
+    assert response.status_code == 200
+    assert "用户名或密码不正确" in response.content.decode()
+
+
+def test_password_change(client, personas):
+    user = personas["taskforce"]
+    client.force_login(user)
+    response = client.post(reverse("password_change"), {
+        "old_password": PASSWORD, "new_password1": "Yantai-2020-new", "new_password2": "Yantai-2020-new",
+    })
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Yantai-2020-new")
+
+
+def test_user_without_any_post_sees_a_clear_notice(client, org):
+    from accounts.services import user_create
+
+    user = user_create(username="newcomer", password=PASSWORD, role="street_staff")
+    client.force_login(user)
+    assert "尚未分配" in client.get(reverse("home")).content.decode()
+    assert client.get(reverse("enterprises:list")).status_code == 200
+
+
+def test_admin_is_for_superusers_only(client, personas):
+    client.force_login(personas["taskforce"])
+    assert client.get("/admin/").status_code == 302
+
+
+def test_admin_pages_render_for_a_superuser(admin_client, org, firm_xy):
+    for url in ["/admin/", "/admin/enterprises/jurisdiction/", "/admin/enterprises/enterprise/",
+                f"/admin/enterprises/enterprise/{firm_xy.pk}/change/", "/admin/accounts/user/",
+                "/admin/zhifu_reopen/auditentry/", "/admin/inspections/patrolteam/"]:
+        assert admin_client.get(url).status_code == 200, url
