@@ -101,6 +101,17 @@ class Application(models.Model):
     def __str__(self) -> str:
         return f"{self.enterprise} {self.number or ''}".strip()
 
+    def save(self, *args, **kwargs):
+        # Rows created outside the services (fixtures, other apps' tests) still get the denormalised
+        # scope and order keys the queues rely on.
+        if self.jurisdiction_id is None and self.enterprise_id is not None:
+            firm = self.enterprise
+            self.jurisdiction_id = firm.jurisdiction_id
+            self.department_id = self.department_id or firm.department_id
+            self.category = firm.category
+            self.priority = {"epidemic_supply": 0, "livelihood": 1}.get(firm.category, 2)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("approvals:detail", args=[self.pk])
 

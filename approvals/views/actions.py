@@ -43,8 +43,9 @@ def _run(request, application, form, call, success: str):
     try:
         call(form.cleaned_data if form is not None else {})
     except DomainError as exc:
-        return render_detail(request, application, errors=exc.messages, title=exc.message,
-                             status=exc.status_code)
+        # A step that is not the user's is a 403; a rule refusing the input 400; someone acting first 409.
+        status = 403 if exc.code == "forbidden" else exc.status_code
+        return render_detail(request, application, errors=exc.messages, title=exc.message, status=status)
     messages.success(request, success)
     return redirect(application)
 

@@ -43,3 +43,12 @@ def build_world() -> SimpleNamespace:
     for builder in WORLD_BUILDERS:
         builder(world)
     return world
+
+
+def build_approvals(world: SimpleNamespace) -> None:
+    from tests.permissions.cases_approvals import build_approvals as build
+
+    build(world)
+
+
+WORLD_BUILDERS.append(build_approvals)
