@@ -39,7 +39,7 @@ def home_widgets(request) -> list:
 
 
 # Each entry: a callable(request) -> dict(title, template, context) | None.
-HOME_WIDGETS: list[str] = ["approvals.widgets.queue_widget"]
+HOME_WIDGETS: list[str] = ["approvals.widgets.queue_widget", "enterprises.widgets.liaison_widget"]
 
 
 class LoginView(auth_views.LoginView):

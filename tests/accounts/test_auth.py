@@ -49,3 +49,20 @@ def test_admin_pages_render_for_a_superuser(admin_client, org, firm_xy):
                 f"/admin/enterprises/enterprise/{firm_xy.pk}/change/", "/admin/accounts/user/",
                 "/admin/zhifu_reopen/auditentry/", "/admin/inspections/patrolteam/"]:
         assert admin_client.get(url).status_code == 200, url
+
+
+def test_each_role_lands_on_its_own_work(client_for, liaison_firm, firm_ds):
+    body = client_for("liaison_xy").get("/").content.decode()
+    assert "我的派驻企业" in body and liaison_firm.name in body and firm_ds.name not in body
+    body = client_for("taskforce").get("/").content.decode()
+    assert "走访摸排覆盖" in body and "卧龙园" in body
+    body = client_for("staff_xy").get("/").content.decode()
+    assert "向阳街道" in body and "东山街道" not in body
+
+
+def test_the_ui_is_chinese_whatever_the_browser_says(client_for):
+    client = client_for("staff_xy")
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in body
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert 'lang="en"' in client.get("/").content.decode()
