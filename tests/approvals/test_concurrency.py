@@ -29,7 +29,7 @@ def race(*calls):
             results[i] = ("ok", call())
         except DomainError as exc:
             results[i] = ("refused", exc)
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+        except Exception as exc:
             results[i] = ("error", exc)
         finally:
             connection.close()
