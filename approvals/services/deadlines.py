@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from zhifu_reopen.errors import DomainError
 from ..models import Application, Signature, Step
 
 DEFAULT_HOURS = 72
+logger = logging.getLogger(__name__)
 
 
 def deadline_hours(category: str) -> int:
@@ -85,10 +87,15 @@ def notify(users, *, message: str, link: str, subject: str) -> int:
     users = list({u.pk: u for u in users}.values())
     Notification.objects.bulk_create([Notification(user=u, message=message[:300], link=link) for u in users])
     emails = [u.email for u in users if u.email]
+
+    def send():
+        try:
+            send_mail(subject, f"{message}\n{link}", None, emails)
+        except Exception:  # the in-app notification stands; mail trouble must not undo the work
+            logger.warning("approvals: reminder e-mail to %d recipients failed", len(emails))
+
     if emails:
-        transaction.on_commit(
-            lambda: send_mail(subject, f"{message}\n{link}", None, emails, fail_silently=True)
-        )
+        transaction.on_commit(send)
     return len(users)
 
 
