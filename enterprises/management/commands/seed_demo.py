@@ -28,6 +28,7 @@ DEMO_USERS = [
 ]
 # Later apps add their demo data here: callables(stdout) run in order after the firms exist.
 SEED_STEPS: list[str] = [
+    "approvals.demo.seed",  # applications in every state, both chains, every category
     "placards.demo.seed_placards",  # keep last: issues placards for the approved demo applications
 ]
 
