@@ -23,8 +23,8 @@ APPLICATION_ROLES = (
 )
 QUEUE_COLUMNS = (
     "id", "number", "status", "chain", "category", "priority", "current_step", "step_started_at",
-    "step_deadline", "submitted_at", "iteration", "enterprise_id", "enterprise__name", "jurisdiction__name",
-    "returning_headcount", "reminded_at", "escalated_at",
+    "step_deadline", "submitted_at", "iteration", "enterprise_id", "enterprise__name", "returning_headcount",
+    "reminded_at", "escalated_at",
 )
 COUNT_CAP = 1000
 CATEGORY_LABELS = dict(Category.choices)
@@ -138,7 +138,7 @@ def queue_page(user, *, after: str = "", size: int = PAGE_SIZE) -> QueuePage:
         row["category_label"] = CATEGORY_LABELS.get(row["category"], row["category"])
         row["step_label"] = STEP_LABELS.get(row["current_step"], "")
     # A first page that holds everything needs no count; otherwise a count capped at COUNT_CAP.
-    total = len(rows) if not cursor and len(chunk) <= size else qs.order_by()[: COUNT_CAP + 1].count()
+    total = len(rows) if not cursor and len(chunk) <= size else qs.order_by().values("id")[: COUNT_CAP + 1].count()
     return QueuePage(
         rows=rows, next_token=_encode(rows[-1]) if len(chunk) > size else None,
         total=min(total, COUNT_CAP), total_capped=total > COUNT_CAP, now=now,
@@ -175,7 +175,7 @@ def application_list(user, filters: ListFilters, *, before: int | None = None, s
     if before:
         page = page.filter(id__lt=before)
     rows = list(page.order_by("-id")[: size + 1])
-    total = qs.order_by()[: COUNT_CAP + 1].count()
+    total = qs.order_by().values("id")[: COUNT_CAP + 1].count()
     return rows[:size], (rows[size - 1].pk if len(rows) > size else None), min(total, COUNT_CAP), total > COUNT_CAP
 
 

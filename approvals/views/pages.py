@@ -28,6 +28,7 @@ from ..forms import (
     SignForm,
 )
 from ..models import Application, Material, Signature, Step
+from ..rendering import queue_rows_html
 from ..services.applications import (
     EDITABLE_STATUSES,
     application_create,
@@ -74,6 +75,7 @@ def queue(request):
         context["next_before"] = context["done"][-1].pk if len(context["done"]) == selectors.PAGE_SIZE else None
     else:
         context["page"] = selectors.queue_page(request.user, after=request.GET.get("after", "")[:200])
+        context["rows_html"] = queue_rows_html(context["page"].rows)
     return render(request, "approvals/queue.html", context)
 
 

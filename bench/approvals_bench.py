@@ -1,0 +1,286 @@
+"""Approvals figures for `make bench` (issue 3). ``run(applications=45000)`` returns a list of
+{"figure", "value", "unit"}.
+
+- queue_ms / queue_queries: the task force's 待办 page (GET /applications/queue/, first page of 50,
+  green channel first, then livelihood, then deadline) with ``applications`` applications in every state,
+  median over interleaved rounds with the one-SELECT reference view (queue_ratio = queue ÷ reference).
+- queue_growth: the same page with 10× the applications (added with COPY, removed again afterwards so the
+  modules measured later see district scale), divided by the first.
+- decision_ms: one approval step end to end — the task force's final approval POSTed through the page
+  (row lock, transition, decision, audit, firm marked reopened, placard issued in the same transaction;
+  the placard PDF job is left to the worker, as in production, so its enqueue is stubbed).
+
+Standalone: ``DATABASE_URL=postgres://…/zhifu_approvals_bench python -m bench.approvals_bench [--quick]``
+(recreates that database, migrates and seeds it first).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import statistics
+import time
+from datetime import timedelta
+
+GOALS = {"queue_ratio": ("<=", 8.0), "queue_queries": ("<=", 12), "queue_growth": ("<=", 1.5)}
+URLCONF = "bench.urls"
+# (status, current step, share ‰) — every state of the pipeline.
+MIX = [
+    ("draft", "", 100), ("submitted", "street", 180), ("in_review", "department", 100),
+    ("in_review", "task_force", 100), ("in_review", "signature", 100), ("approved", "", 250),
+    ("returned", "", 90), ("rejected", "", 50), ("withdrawn", "", 30),
+]
+PRIORITY = {"epidemic_supply": 0, "livelihood": 1}
+
+
+def _figure(name, value, unit, note=""):
+    result = {"figure": name, "value": value, "unit": unit}
+    if name in GOALS:
+        result["_goal"] = GOALS[name]
+    if note:
+        result["_note"] = note
+    return result
+
+
+def _copy_value(value) -> str:
+    if value is None:
+        return r"\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def add_applications(count: int, *, serial_start: int, firms: list[tuple], filed_by: int) -> float:
+    """COPY ``count`` applications in the MIX of states onto ``firms`` (id, jurisdiction, department,
+    category, scale); returns seconds."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from approvals.models import Application
+
+    started = time.perf_counter()
+    fields = [f for f in Application._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    plan = [entry for status, step, share in MIX for entry in [(status, step)] * share]
+    now = timezone.now()
+    batch = 25_000
+    done = 0
+    while done < count:
+        buffer = io.StringIO()
+        for i in range(done, min(count, done + batch)):
+            serial = serial_start + i
+            status, step = plan[serial % len(plan)]
+            firm_id, jurisdiction_id, department_id, category, scale = firms[serial % len(firms)]
+            started_at = now - timedelta(minutes=serial % 5000)
+            three_party = step in ("department", "task_force") or (scale == "large" and step != "signature")
+            row = {
+                "enterprise_id": firm_id, "number": None if status == "draft" else f"BZ{serial:09d}",
+                "status": status, "chain": "three_party" if three_party else "dual_signature",
+                "iteration": 0 if status == "draft" else 1 + serial % 2,
+                "requested_reopen_on": now.date(), "returning_headcount": 1 + serial % 40, "filed_by_id": filed_by,
+                "created_at": started_at, "submitted_at": None if status == "draft" else started_at,
+                "decided_at": now if status in ("approved", "rejected", "withdrawn", "returned") else None,
+                "approved_at": now if status == "approved" else None,
+                "jurisdiction_id": jurisdiction_id, "department_id": department_id, "category": category,
+                "priority": PRIORITY.get(category, 2), "current_step": step,
+                "step_started_at": started_at if step else None,
+                "step_deadline": started_at + timedelta(hours=4 if category == "epidemic_supply" else 72)
+                if step else None,
+                "reminded_at": None, "escalated_at": None, "masks_qty": 100, "thermometers_qty": 2,
+                "disinfectant_litres": 10, "online_work": False, "building_liaison": "",
+                "building_liaison_mobile": "", "updated_at": now,
+            }
+            buffer.write("\t".join(_copy_value(row[f.attname]) for f in fields))
+            buffer.write("\n")
+        buffer.seek(0)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.copy_expert(f"COPY {Application._meta.db_table} ({columns}) FROM STDIN", buffer)
+        done = min(count, done + batch)
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM ANALYZE {Application._meta.db_table}")
+    return time.perf_counter() - started
+
+
+def _firms(limit: int) -> list[tuple]:
+    """The bench's firms: taken from the top of the id range, so the lowest ids stay free of applications
+    for the modules that need firms without one."""
+    from enterprises.models import Enterprise
+
+    return list(
+        Enterprise.objects.order_by("-id").values_list("id", "jurisdiction_id", "department_id", "category", "scale")[
+            :limit]
+    )
+
+
+def _client(username: str):
+    from django.test import Client
+
+    from accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def _get(client, url: str):
+    def call():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {url} → {response.status_code}")
+        return response
+
+    return call
+
+
+def _interleaved(cases: dict, rounds: int, warmup: int = 5) -> dict[str, float]:
+    import gc
+
+    for fn in cases.values():
+        for _ in range(warmup):
+            fn()
+    gc.collect()
+    samples = {name: [] for name in cases}
+    for _ in range(rounds):
+        for name, fn in cases.items():
+            start = time.perf_counter()
+            fn()
+            samples[name].append((time.perf_counter() - start) * 1000)
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def measure_queue(rounds: int) -> tuple[float, float, int, int]:
+    """(queue ms, reference ms, queries, rows on the page) for the task force's first queue page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    from enterprises.models import Enterprise
+
+    pk = Enterprise.objects.order_by("pk").values_list("pk", flat=True).first()
+    with override_settings(ROOT_URLCONF=URLCONF):
+        from django.test import Client
+
+        queue = _get(_client("taskforce"), "/applications/queue/")
+        reference = _get(Client(), f"/bench/reference/{pk}/")
+        medians = _interleaved({"queue": queue, "reference": reference}, rounds=rounds)
+        with CaptureQueriesContext(connection) as captured:
+            response = queue()
+    rows = response.content.decode().count('<tr class="deadline-')
+    return medians["queue"], medians["reference"], len(captured.captured_queries), rows
+
+
+def measure_decision(samples: int) -> float:
+    """Median ms of the task force approving one application through the page (final step)."""
+    from unittest import mock
+
+    from django.test.utils import override_settings
+
+    from approvals.models import Application
+
+    ids = list(
+        Application.objects.filter(current_step="task_force", status="in_review").order_by("-id")
+        .values_list("id", flat=True)[:samples]
+    )
+    client = _client("taskforce")
+    times = []
+    try:
+        import placards.services.issuing  # noqa: F401
+
+        stub = mock.patch("placards.services.issuing.job_enqueue")
+    except ImportError:
+        stub = contextlib.nullcontext()
+    with override_settings(ROOT_URLCONF=URLCONF), stub:
+        for pk in ids:
+            data = {"outcome": "approve", "opinion": "同意复工。"}
+            start = time.perf_counter()
+            response = client.post(f"/applications/{pk}/decide/", data)
+            times.append((time.perf_counter() - start) * 1000)
+            if response.status_code != 302:
+                raise RuntimeError(f"decide {pk} → {response.status_code}")
+    return statistics.median(times[2:] or times)
+
+
+def run(applications: int = 45000, scale: int | None = None, *, growth: int = 10, rounds: int = 40,
+        decisions: int = 25) -> list[dict]:
+    from django.db import connection
+
+    from accounts.models import User
+    from approvals.models import Application
+
+    applications = scale or applications
+    results = []
+    filed_by = User.objects.get(username="staff_xy").pk
+    firms = _firms(min(15_000, max(1, applications // 3)))
+    existing = Application.objects.count()
+    serial_start = 10_000_000 + existing
+    missing = max(0, applications - existing)
+    seconds = add_applications(missing, serial_start=serial_start, firms=firms, filed_by=filed_by) if missing else 0
+    base_count = Application.objects.count()
+    results.append(_figure("queue_applications", base_count, "applications",
+                           note=f"added {missing} in {seconds:.1f} s"))
+    queue_ms, reference_ms, queries, rows = measure_queue(rounds)
+    results += [
+        _figure("queue_ms", round(queue_ms, 3), "ms", note=f"task force 待办, first page ({rows} rows)"),
+        _figure("queue_reference_ms", round(reference_ms, 3), "ms", note="reference view, same rounds"),
+        _figure("queue_ratio", round(queue_ms / reference_ms, 2), "× reference"),
+        _figure("queue_queries", queries, "queries"),
+    ]
+    results.append(_figure("decision_ms", round(measure_decision(decisions), 3), "ms",
+                           note="task-force final approval POST, placard issued in the transaction"))
+    if growth and growth > 1:
+        high_water = Application.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        extra = base_count * (growth - 1)
+        seconds = add_applications(extra, serial_start=serial_start + missing + 1_000_000,
+                                   firms=_firms(min(150_000, max(1, base_count * growth // 3))), filed_by=filed_by)
+        big_ms, big_reference, big_queries, _rows = measure_queue(rounds)
+        results += [
+            _figure("queue_10x_applications", Application.objects.count(), "applications",
+                    note=f"added {extra} in {seconds:.1f} s"),
+            _figure("queue_10x_ms", round(big_ms, 3), "ms"),
+            _figure("queue_10x_queries", big_queries, "queries"),
+            _figure("queue_growth", round(big_ms / queue_ms, 2), "×",
+                    note=f"{growth}× the applications ÷ 1×; reference moved {big_reference / reference_ms:.2f}×"),
+        ]
+        # Back to district scale for whatever is measured next.
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {Application._meta.db_table} WHERE id > %s", [high_water])
+            cursor.execute(f"VACUUM ANALYZE {Application._meta.db_table}")
+    return results
+
+
+def main() -> None:
+    import argparse
+    import os
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench.common import bench_database_url, recreate_database, table
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="4,500 applications, 20 rounds")
+    parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument("--firms", type=int, default=20_000)
+    args = parser.parse_args()
+    url = bench_database_url()
+    if not args.keep_db:
+        recreate_database(url)
+    os.environ["DATABASE_URL"] = url
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("ZHIFU_TESTING", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhifu_reopen.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    if not args.keep_db:
+        call_command("migrate", verbosity=0, interactive=False)
+        with open(os.devnull, "w") as devnull:
+            call_command("seed_demo", enterprises=args.firms, force=True, stdout=devnull)
+    results = run(applications=4500 if args.quick else 45000, rounds=20 if args.quick else 40)
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()
