@@ -56,6 +56,10 @@ class Placard(models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
     printed_at = models.DateTimeField(_("批量打印时间"), null=True, blank=True)
+    # The QR code's modules, computed once on the first render (choosing the mask is most of a page's
+    # cost) and reused by reprints and batch prints while the URL they encode stays the same.
+    qr_url = models.CharField(_("二维码内容"), max_length=300, blank=True)
+    qr_matrix = models.TextField(_("二维码模块"), blank=True)
 
     class Meta:
         verbose_name = _("准许复工公示牌")

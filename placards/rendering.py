@@ -76,26 +76,45 @@ class PlacardData:
     street_phone: str
     verify_url: str
     hotline: str = "12345"
+    qr_matrix: tuple[bytes, ...] | None = None  # precomputed modules of verify_url (see qr_matrix())
 
 
 def wrap(text: str, width: float, size: float, font: str = FONT_NAME) -> list[str]:
     """Break ``text`` into lines no wider than ``width`` (character-wise, as Chinese is set)."""
-    lines, current = [], ""
+    face = pdfmetrics.getFont(font)
+    lines, current, used = [], [], 0.0
     for ch in text:
-        if pdfmetrics.stringWidth(current + ch, font, size) > width and current:
-            lines.append(current)
-            current = ch
-        else:
-            current += ch
+        w = face.stringWidth(ch, size)
+        if used + w > width and current:
+            lines.append("".join(current))
+            current, used = [], 0.0
+        current.append(ch)
+        used += w
     if current or not lines:
-        lines.append(current)
+        lines.append("".join(current))
     return lines
 
 
-def draw_qr(c: Canvas, url: str, x: float, y: float, size: float) -> None:
+_ZERO_ONE = bytes.maketrans(b"01", b"\x00\x01")
+
+
+def qr_matrix(url: str) -> tuple[bytes, ...]:
+    """The QR code's modules for ``url`` (error level M, best mask), one bytes row per line, 1 = dark."""
+    return tuple(bytes(row) for row in segno.make(url, error="m", micro=False).matrix)
+
+
+def qr_matrix_dumps(matrix: tuple[bytes, ...]) -> str:
+    return "\n".join(row.translate(bytes.maketrans(b"\x00\x01", b"01")).decode() for row in matrix)
+
+
+def qr_matrix_loads(text: str) -> tuple[bytes, ...]:
+    return tuple(line.encode().translate(_ZERO_ONE) for line in text.split("\n"))
+
+
+def draw_qr(c: Canvas, url: str, x: float, y: float, size: float, matrix=None) -> None:
     """A vector QR code (quiet zone included in ``size``), dark runs of each row merged into one rect."""
-    qr = segno.make(url, error="m", micro=False)
-    matrix = qr.matrix
+    if matrix is None:
+        matrix = qr_matrix(url)
     n = len(matrix)
     border = 4
     module = size / (n + 2 * border)
@@ -217,7 +236,7 @@ def draw_placard(c: Canvas, d: PlacardData) -> None:
     # Bottom block: QR (left), issuing unit, date and the seal space (right)
     qr_size = 150
     qr_x, qr_y = left - 6, margin + 92
-    draw_qr(c, d.verify_url, qr_x, qr_y, qr_size)
+    draw_qr(c, d.verify_url, qr_x, qr_y, qr_size, d.qr_matrix)
     c.setFont(FONT_NAME, 11)
     c.setFillColor(DARK)
     c.drawCentredString(qr_x + qr_size / 2, qr_y - 14, "微信/手机扫码核验真伪与状态")

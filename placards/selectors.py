@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from django.db.models import QuerySet
 
 from accounts.models import Role
@@ -34,3 +36,38 @@ def placards_visible(user) -> QuerySet[Placard]:
 
 def placard_get(user, pk: int) -> Placard:
     return placards_visible(user).get(pk=pk)
+
+
+VERIFY_FIELDS = ("id", "number", "code", "status", "status_reason", "status_changed_at", "approved_on",
+                 "enterprise__name", "enterprise__jurisdiction__name")
+_verify_sql: dict[str, str] = {}
+
+
+def verify_lookup(token: str) -> dict | None:
+    """The public facts of the placard with this token, or None: one SELECT whose SQL the ORM compiles
+    once per process (the verify page is the hottest public URL)."""
+    from django.db import connection
+
+    sql = _verify_sql.get(connection.vendor)
+    if sql is None:
+        qs = Placard.objects.filter(token="").order_by().values_list(*VERIFY_FIELDS)[:1]
+        sql, _params = qs.query.sql_with_params()
+        _verify_sql[connection.vendor] = sql
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [token])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    data = dict(zip(VERIFY_FIELDS, row, strict=True))
+    if connection.vendor == "sqlite":  # SQLite gives text dates and naive UTC datetimes
+        from django.utils.dateparse import parse_date, parse_datetime
+
+        if isinstance(data["approved_on"], str):
+            data["approved_on"] = parse_date(data["approved_on"])
+        changed = data["status_changed_at"]
+        if isinstance(changed, str):
+            changed = parse_datetime(changed)
+        if changed.tzinfo is None:
+            changed = changed.replace(tzinfo=UTC)
+        data["status_changed_at"] = changed
+    return data

@@ -3,9 +3,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template import engines
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -18,7 +20,14 @@ from zhifu_reopen.models import AuditEntry
 from . import services
 from .forms import PlacardFilterForm, StatusForm
 from .models import Placard
-from .selectors import PRINT_ROLES, STATUS_ROLES, can_change_status, placard_get, placards_visible
+from .selectors import (
+    PRINT_ROLES,
+    STATUS_ROLES,
+    can_change_status,
+    placard_get,
+    placards_visible,
+    verify_lookup,
+)
 from .services.scans import rate_limited, scan_record
 
 PAGE_SIZE = 50
@@ -176,31 +185,32 @@ STATUS_WORDS = {
 }
 
 
+def _public_page(name: str, context: dict, status: int = 200) -> HttpResponse:
+    """The public pages render without context processors (no session, no navigation): a scan costs
+    one SELECT and a template."""
+    response = HttpResponse(engines["django"].get_template(name).render(context), status=status)
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
 @login_not_required
 @require_GET
 def verify(request, token: str):
     """Public: is this placard valid right now? No personal data; every scan recorded; rate-limited."""
     address = request.META.get("REMOTE_ADDR", "")
     if rate_limited(address):
-        response = render(request, "placards/verify_limited.html", status=429)
+        response = _public_page("placards/verify_limited.html", {}, status=429)
         response["Retry-After"] = "60"
         return response
-    placard = None
-    if 16 <= len(token) <= 64:
-        placard = (
-            Placard.objects.select_related("enterprise__jurisdiction")
-            .only("id", "number", "code", "status", "status_reason", "status_changed_at", "approved_on",
-                  "enterprise__name", "enterprise__jurisdiction__name")
-            .filter(token=token).first()
-        )
-    if placard is None:
-        response = render(request, "placards/verify_404.html", status=404)
-    else:
-        scan_record(placard_id=placard.pk, address=address, user_agent=request.META.get("HTTP_USER_AGENT", ""))
-        response = render(request, "placards/verify.html", {
-            "placard": placard, "status_word": STATUS_WORDS[placard.status],
-            "firm": placard.enterprise, "unit": placard.enterprise.jurisdiction.name,
-        })
-    response["Cache-Control"] = "no-store"
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    row = verify_lookup(token) if 16 <= len(token) <= 64 else None
+    if row is None:
+        return _public_page("placards/verify_404.html", {}, status=404)
+    scan_record(placard_id=row["id"], address=address, user_agent=request.META.get("HTTP_USER_AGENT", ""))
+    approved = row["approved_on"]
+    return _public_page("placards/verify.html", {
+        "placard": row, "status_word": STATUS_WORDS[row["status"]],
+        "firm_name": row["enterprise__name"], "unit": row["enterprise__jurisdiction__name"],
+        "approved_on": f"{approved.year}年{approved.month}月{approved.day}日",
+        "changed_at": timezone.localtime(row["status_changed_at"]),
+    })

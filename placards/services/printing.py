@@ -16,7 +16,7 @@ from zhifu_reopen.jobs import job_create, job_enqueue, job_finish, job_progress,
 
 from .. import rendering
 from ..models import Placard
-from .rendering import placard_data
+from .rendering import placard_data, qr_for
 
 BATCH_JOB = "placard_batch"
 CHUNK = 200
@@ -29,9 +29,15 @@ def _iter_data(ids: Sequence[int]) -> Iterator[rendering.PlacardData]:
     for start in range(0, len(ids), CHUNK):
         chunk = list(ids[start:start + CHUNK])
         rows = Placard.objects.select_related("enterprise__jurisdiction").in_bulk(chunk)
+        computed = []
         for pk in chunk:
             if pk in rows:
-                yield placard_data(rows[pk])
+                matrix, new = qr_for(rows[pk])
+                if new:
+                    computed.append(rows[pk])
+                yield placard_data(rows[pk], matrix)
+        if computed:  # kept for the next print
+            Placard.objects.bulk_update(computed, ["qr_url", "qr_matrix"])
 
 
 def placards_print_to(target, ids: Sequence[int], on_page: Callable[[int], None] | None = None) -> int:

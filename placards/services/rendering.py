@@ -15,7 +15,18 @@ def date_cn(value) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def placard_data(placard: Placard) -> rendering.PlacardData:
+def qr_for(placard: Placard) -> tuple[tuple[bytes, ...], bool]:
+    """The placard's QR modules: the stored ones while they encode the current verify URL, else newly
+    computed (second value True: store them)."""
+    url = placard.verify_url
+    if placard.qr_matrix and placard.qr_url == url:
+        return rendering.qr_matrix_loads(placard.qr_matrix), False
+    matrix = rendering.qr_matrix(url)
+    placard.qr_url, placard.qr_matrix = url, rendering.qr_matrix_dumps(matrix)
+    return matrix, True
+
+
+def placard_data(placard: Placard, matrix: tuple[bytes, ...] | None = None) -> rendering.PlacardData:
     firm = placard.enterprise
     jurisdiction = firm.jurisdiction
     return rendering.PlacardData(
@@ -32,6 +43,7 @@ def placard_data(placard: Placard) -> rendering.PlacardData:
         issuing_unit=jurisdiction.name,
         street_phone=jurisdiction.phone,
         verify_url=placard.verify_url,
+        qr_matrix=matrix,
     )
 
 
@@ -42,13 +54,15 @@ def pdf_name(placard: Placard) -> str:
 def placard_render(placard_id: int) -> Placard:
     """Draw the placard and store it under its one file name (a re-run overwrites, never adds)."""
     placard = Placard.objects.select_related("enterprise__jurisdiction").get(pk=placard_id)
-    content = rendering.render_pdf(placard_data(placard))
+    matrix, _new = qr_for(placard)
+    content = rendering.render_pdf(placard_data(placard, matrix))
     name = pdf_name(placard)
     if default_storage.exists(name):
         default_storage.delete(name)
     saved = default_storage.save(name, ContentFile(content))
     if saved != name:  # another worker wrote the same placard in between: keep one file
         default_storage.delete(saved)
-    Placard.objects.filter(pk=placard.pk).update(pdf=name, rendered_at=timezone.now())
+    Placard.objects.filter(pk=placard.pk).update(pdf=name, rendered_at=timezone.now(), qr_url=placard.qr_url,
+                                                 qr_matrix=placard.qr_matrix)
     placard.pdf.name = name
     return placard

@@ -128,3 +128,15 @@ def test_long_names_wrap_inside_the_page(xy, personas):
     pdf = rendering.render_pdf(data)
     text = PdfReader(BytesIO(pdf)).pages[0].extract_text().replace("\n", "")
     assert "超长名称超长名称" in text
+
+
+def test_qr_modules_are_kept_and_follow_the_public_url(rendered, settings, tmp_path):
+    placard, _pdf = rendered
+    placard.refresh_from_db()
+    assert placard.qr_url == placard.verify_url and placard.qr_matrix
+    assert rendering.qr_matrix_loads(placard.qr_matrix) == rendering.qr_matrix(placard.verify_url)
+    settings.PUBLIC_BASE_URL = "https://fugong.zhifu.gov.cn"
+    again = placard_render(placard.pk)
+    assert decode_qr(again.pdf.read(), tmp_path) == [f"https://fugong.zhifu.gov.cn/v/{placard.token}/"]
+    again.refresh_from_db()
+    assert again.qr_url.startswith("https://fugong.zhifu.gov.cn/")
