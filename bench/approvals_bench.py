@@ -240,6 +240,8 @@ def run(applications: int = 45000, scale: int | None = None, *, growth: int = 10
             _figure("queue_10x_queries", big_queries, "queries"),
             _figure("queue_growth", round(big_ms / queue_ms, 2), "×",
                     note=f"{growth}× the applications ÷ 1×; reference moved {big_reference / reference_ms:.2f}×"),
+            _figure("queue_growth_vs_reference", round((big_ms / big_reference) / (queue_ms / reference_ms), 2), "×",
+                    note="the same, each size divided by its own reference (less machine noise)"),
         ]
         # Back to district scale for whatever is measured next.
         with connection.cursor() as cursor:
