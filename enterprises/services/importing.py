@@ -13,12 +13,15 @@ headers, size, row count) raise :class:`ImportFileError` before anything is read
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import queue
 import re
 import shutil
 import tempfile
+import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -26,7 +29,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,6 +64,8 @@ COLUMNS = [
     ("员工人数", "employee_count"),
 ]
 HEADERS = [h for h, _f in COLUMNS]
+IMPORT_ATTNAMES = ("name", "credit_code", "scale", "category", "jurisdiction_id", "department_id", "address",
+                   "legal_representative", "prevention_contact", "prevention_mobile", "employee_count")
 REQUIRED = {"企业名称", "统一社会信用代码", "规模", "类别", "所属街道", "经营地址"}
 # Extra columns of our own export (so an exported list can be edited and imported again): ignored.
 IGNORED_HEADERS = ["经营状态", "社区", "网格", "产值超1亿元", "最近走访", "登记时间"]
@@ -510,9 +515,7 @@ def _validate_row(number: int, cells: list[str], raw_code, lookups: _Lookups, er
 
 
 def _values(row: tuple) -> dict:
-    keys = ("name", "credit_code", "scale", "category", "jurisdiction_id", "department_id", "address",
-            "legal_representative", "prevention_contact", "prevention_mobile", "employee_count")
-    return dict(zip(keys, row, strict=True))
+    return dict(zip(IMPORT_ATTNAMES, row, strict=True))
 
 
 # ---------------------------------------------------------------------------------------------- import
@@ -522,35 +525,59 @@ def enterprise_import(
     *, user, file, filename: str, mode: str = MODE_REPORT, dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None, job=None,
 ) -> ImportResult:
-    """Validate every row of ``file``; unless ``dry_run`` or a row is rejected, write them all in one
-    transaction. Raises ImportFileError for a file that cannot be read at all, DomainError when the user
+    """Validate every row of ``file`` and write them all in one transaction, committed only when no row
+    is rejected and it is not a dry run (a dry run does the same work and rolls it back, so its counts
+    are exact). Raises ImportFileError for a file that cannot be read at all, DomainError when the user
     may not import. ``progress(done, total)`` is called every 2,000 rows; ``job`` (optional) is the
-    background job the summary audit entry points at."""
+    background job the summary audit entry points at.
+
+    Rows are validated as the file streams; every 2,000 valid rows are checked against the registry and
+    written. On PostgreSQL, outside a surrounding transaction, a writer thread with its own connection
+    does that while the next rows are parsed, so the database works while Python reads the file."""
     if mode not in MODES:
         raise DomainError(_("未知的导入方式。"), code="mode")
     _require_importer(user)
     file, kind = _check_file(file, filename)
     reader = _Reader(file, kind)
     result = ImportResult(filename=filename, mode=mode, dry_run=dry_run)
+    lookups = _Lookups(user)
+    writer = _Writer(user=user, result=result, job=job, lookups=lookups)
+    threaded = (connection.vendor == "postgresql" and not connection.in_atomic_block
+                and getattr(settings, "IMPORT_WRITER_THREAD", True))
+    runner = _ThreadRunner(writer) if threaded else _InlineRunner(writer)
     try:
-        valid = _read_rows(reader, user, result, progress)
-    finally:
-        reader.close()
-    if valid:
-        _check_existing(valid, mode, _Lookups(user), result)
-    result.errors.sort(key=lambda e: (e.row, HEADERS.index(e.column) if e.column in HEADERS else 99))
-    if result.errors:
-        return result
-    if dry_run:
-        _dry_run_counts(valid, result)
-        return result
-    _write(user=user, valid=valid, result=result, job=job)
+        _run(runner, reader, lookups, result, progress, writer)
+    except IntegrityError as exc:
+        raise DomainError(
+            _("导入时发现有企业刚被他人登记（统一社会信用代码重复），本次导入已全部撤销，请重新导入。"),
+            code="conflict",
+        ) from exc
     return result
 
 
-def _read_rows(reader: _Reader, user, result: ImportResult, progress) -> dict:
-    """Validate the rows; returns {credit_code: (row tuple, existing id or None, row number)}."""
-    lookups = _Lookups(user)
+def _run(runner, reader: _Reader, lookups: _Lookups, result: ImportResult, progress, writer) -> None:
+    runner.start()
+    try:
+        _read_rows(reader, lookups, result, progress, runner.put)
+        runner.drain()
+    except BaseException:
+        runner.stop(commit=False)
+        raise
+    finally:
+        reader.close()
+    result.errors.extend(writer.errors)
+    result.errors.sort(key=lambda e: (e.row, HEADERS.index(e.column) if e.column in HEADERS else 99))
+    commit = not result.errors and not result.dry_run
+    if result.errors:
+        writer.created = writer.updated = writer.unchanged = 0
+    result.created, result.updated, result.unchanged = writer.created, writer.updated, writer.unchanged
+    runner.stop(commit=commit)
+    result.written = commit
+
+
+def _read_rows(reader: _Reader, lookups: _Lookups, result: ImportResult, progress, put) -> None:
+    """Validate the rows as they stream; hand each 2,000 valid rows ([clean tuple, existing id, row
+    number]) to ``put``."""
     rows = iter(reader)
     header = next(rows, None)
     if header is None:
@@ -564,7 +591,7 @@ def _read_rows(reader: _Reader, user, result: ImportResult, progress) -> dict:
             % {"rows": total, "limit": MAX_ROWS}, code="too_many_rows", status_code=413,
         )
     seen: dict[str, int] = {}
-    valid: dict[str, list] = {}
+    pending: list[list] = []
     errors, warnings = result.errors, result.warnings
     number = 1
     for raw in rows:
@@ -592,9 +619,14 @@ def _read_rows(reader: _Reader, user, result: ImportResult, progress) -> dict:
             else:
                 seen[code] = number
         if clean is not None and len(errors) == before:
-            valid[code] = [clean, None, number]
+            pending.append([clean, None, number])
+            if len(pending) >= BATCH:
+                put(pending)
+                pending = []
         if progress and result.rows % BATCH == 0:
             progress(result.rows, max(total, result.rows))
+    if pending:
+        put(pending)
     if progress:
         progress(result.rows, result.rows)
     if result.rows == 0:
@@ -602,67 +634,249 @@ def _read_rows(reader: _Reader, user, result: ImportResult, progress) -> dict:
             _("文件只有表头，没有任何数据行（空行%(empty)d行已跳过）。") % {"empty": result.empty_rows},
             code="no_rows",
         )
-    # With any error nothing is written; the valid rows are still checked against the registry so that
-    # every problem is reported at once (一次性告知).
-    return valid
 
 
-def _check_existing(valid: dict, mode: str, lookups: _Lookups, result: ImportResult) -> None:
-    """Mark rows whose credit code is registered: to update (mode update, in scope) or an error."""
-    codes = list(valid)
-    for start in range(0, len(codes), BATCH):
-        chunk = codes[start:start + BATCH]
-        for pk, code, jurisdiction_id, name in Enterprise.objects.filter(credit_code__in=chunk).values_list(
+class _Writer:
+    """Checks each batch against the registry (registered codes: an error, or an update in mode
+    "update") and writes it, all in one transaction. Once any row is rejected it stops writing but keeps
+    checking, so every problem is reported at once (一次性告知); the transaction is then rolled back."""
+
+    def __init__(self, *, user, result: ImportResult, job, lookups: _Lookups):
+        self.user, self.result, self.job, self.lookups = user, result, job, lookups
+        self.mode = result.mode
+        self.errors: list[RowError] = []
+        self.created = self.updated = self.unchanged = 0
+        self.reason = _("批量导入：%(name)s") % {"name": result.filename}
+        self.post = user.post_label()[:120] if user.pk else ""
+        self.now = timezone.now()
+        self._atomic = None
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.errors) or bool(self.result.errors)
+
+    def open(self) -> None:
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+
+    def batch(self, entries: list[list]) -> None:
+        self._check_existing(entries)
+        if self.failed:
+            return
+        creates = [e for e in entries if e[1] is None]
+        if creates:
+            ids = _insert_firms([e[0] for e in creates], self.now)
+            _audit_created(ids, creates, user=self.user, post=self.post, reason=self.reason, now=self.now)
+            self.created += len(ids)
+        updates = [e for e in entries if e[1] is not None]
+        if updates:
+            self._update(updates)
+
+    def _check_existing(self, entries: list[list]) -> None:
+        by_code = {e[0][1]: e for e in entries}
+        registered = Enterprise.objects.filter(credit_code__in=list(by_code)).values_list(
             "pk", "credit_code", "jurisdiction_id", "name"
-        ):
-            entry = valid[code]
-            number = entry[2]
-            if mode == MODE_REPORT:
-                if lookups.may_import_into(jurisdiction_id):
-                    message = _("统一社会信用代码已登记（%(name)s）；如需用本文件更新已登记企业，请选择“更新已登记企业”。") % {
-                        "name": name}
-                else:
-                    message = _("统一社会信用代码已在其他街道/园区登记，不能重复登记。")
-                result.errors.append(RowError(number, "统一社会信用代码", message))
-            elif not lookups.may_import_into(jurisdiction_id):
-                result.errors.append(RowError(
-                    number, "统一社会信用代码",
-                    _("统一社会信用代码已在其他街道/园区登记，您无权更新该企业。"),
-                ))
-            else:
+        )
+        for pk, code, jurisdiction_id, name in registered:
+            entry = by_code[code]
+            in_scope = self.lookups.may_import_into(jurisdiction_id)
+            if self.mode == MODE_UPDATE and in_scope:
                 entry[1] = pk
+                continue
+            if self.mode == MODE_UPDATE:
+                message = _("统一社会信用代码已在其他街道/园区登记，您无权更新该企业。")
+            elif in_scope:
+                message = _("统一社会信用代码已登记（%(name)s）；如需用本文件更新已登记企业，请选择“更新已登记企业”。") % {
+                    "name": name}
+            else:
+                message = _("统一社会信用代码已在其他街道/园区登记，不能重复登记。")
+            self.errors.append(RowError(entry[2], "统一社会信用代码", message))
+
+    def _update(self, entries: list[list]) -> None:
+        changes, unchanged = _diff(entries, lock=True)
+        self.unchanged += unchanged
+        if not changes:
+            return
+        for firm, _before, _after in changes:
+            firm.updated_at = self.now
+        Enterprise.objects.bulk_update(
+            [c[0] for c in changes], [*UPDATE_FIELDS, "community", "grid", "updated_at"], batch_size=BATCH
+        )
+        AuditEntry.objects.bulk_create(
+            [_firm_entry(self.user, self.post, "enterprise.update", firm, before, after, self.reason, self.now)
+             for firm, before, after in changes],
+            batch_size=BATCH,
+        )
+        self.updated += len(changes)
+
+    def close(self, commit: bool) -> None:
+        atomic, self._atomic = self._atomic, None
+        if atomic is None:
+            return
+        if commit:
+            try:
+                summary = {"filename": self.result.filename, "mode": self.mode, **self.result.counts()}
+                audit_record(actor=self.user, action="enterprise.import", target=self.job or self.user,
+                             after=summary, reason=self.reason, post=self.post)
+            except BaseException as exc:
+                atomic.__exit__(type(exc), exc, exc.__traceback__)
+                raise
+        else:
+            transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+    def abort(self, exc: BaseException) -> None:
+        atomic, self._atomic = self._atomic, None
+        if atomic is not None:
+            atomic.__exit__(type(exc), exc, exc.__traceback__)
 
 
-def _write(*, user, valid: dict, result: ImportResult, job) -> None:
-    to_create = [v for v in valid.values() if v[1] is None]
-    to_update = [v for v in valid.values() if v[1] is not None]
-    reason = _("批量导入：%(name)s") % {"name": result.filename}
-    post = user.post_label()[:120] if user.pk else ""
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            for start in range(0, len(to_create), BATCH):
-                chunk = to_create[start:start + BATCH]
-                firms = Enterprise.objects.bulk_create(
-                    [Enterprise(**_values(entry[0])) for entry in chunk], batch_size=BATCH
-                )
-                AuditEntry.objects.bulk_create(
-                    [_firm_entry(user, post, "enterprise.create", firm, None, _public(entry[0]), reason, now)
-                     for firm, entry in zip(firms, chunk, strict=True)],
-                    batch_size=BATCH,
-                )
-                result.created += len(firms)
-            for start in range(0, len(to_update), BATCH):
-                _update_batch(user, post, to_update[start:start + BATCH], result, reason, now)
-            summary = {"filename": result.filename, "mode": result.mode, **result.counts()}
-            audit_record(actor=user, action="enterprise.import", target=job or user, after=summary,
-                         reason=reason)
-    except IntegrityError as exc:
-        raise DomainError(
-            _("导入时发现有企业刚被他人登记（统一社会信用代码重复），本次导入已全部撤销，请重新导入。"),
-            code="conflict",
-        ) from exc
-    result.written = True
+class _InlineRunner:
+    """The writer in the calling thread (SQLite, or inside a surrounding transaction such as a test's)."""
+
+    def __init__(self, writer: _Writer):
+        self.writer = writer
+
+    def start(self) -> None:
+        self.writer.open()
+
+    def put(self, entries: list[list]) -> None:
+        try:
+            self.writer.batch(entries)
+        except BaseException as exc:
+            self.writer.abort(exc)
+            raise
+
+    def drain(self) -> None:
+        pass
+
+    def stop(self, *, commit: bool) -> None:
+        self.writer.close(commit)
+
+
+_STOP = object()
+
+
+class _ThreadRunner(threading.Thread):
+    """The writer on its own thread and database connection: PostgreSQL inserts one batch while the
+    reader parses the next. The queue is short, so memory stays flat whatever the file size."""
+
+    def __init__(self, writer: _Writer):
+        super().__init__(name="enterprise-import-writer", daemon=True)
+        self.writer = writer
+        self.batches: queue.Queue = queue.Queue(maxsize=3)
+        self.decision: queue.Queue = queue.Queue(maxsize=1)
+        self.drained = threading.Event()
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        from django.db import connection as thread_connection
+
+        try:
+            self.writer.open()
+            try:
+                while (entries := self.batches.get()) is not _STOP:
+                    self.writer.batch(entries)
+                self.drained.set()
+                commit = self.decision.get()
+            except BaseException as exc:
+                self.writer.abort(exc)
+                raise
+            self.writer.close(commit)
+        except BaseException as exc:
+            self.error = exc
+        finally:
+            self.drained.set()
+            thread_connection.close()
+
+    def put(self, entries) -> None:
+        while True:
+            if self.error is not None:
+                raise self.error
+            try:
+                self.batches.put(entries, timeout=0.5)
+                return
+            except queue.Full:
+                if not self.is_alive():
+                    if self.error is not None:
+                        raise self.error from None
+                    raise RuntimeError("import writer stopped") from None
+
+    def drain(self) -> None:
+        self.put(_STOP)
+        self.drained.wait()
+        if self.error is not None:
+            raise self.error
+
+    def stop(self, *, commit: bool) -> None:
+        if self.is_alive():
+            while not self.drained.is_set() and self.is_alive():
+                with contextlib.suppress(queue.Full):
+                    self.batches.put(_STOP, timeout=0.5)
+                    break
+            self.drained.wait()
+            with contextlib.suppress(queue.Full):
+                self.decision.put_nowait(commit)
+            self.join()
+        if self.error is not None and commit:
+            raise self.error
+
+
+def _insert_firms(rows: list[tuple], now) -> list[int]:
+    """Insert new firms; returns their ids. On PostgreSQL one multi-row ``INSERT … RETURNING id`` per batch
+    with the model's defaults filled in here (Django's bulk_create spends more time preparing values than
+    PostgreSQL spends inserting them); elsewhere bulk_create."""
+    if connection.vendor != "postgresql":
+        firms = Enterprise.objects.bulk_create([Enterprise(**_values(r)) for r in rows], batch_size=BATCH)
+        return [firm.pk for firm in firms]
+    fields = [f for f in Enterprise._meta.concrete_fields if not f.primary_key]
+    stamps = {f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)}
+    q = connection.ops.quote_name
+    sql_values, params = [], []
+    row_placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    for row in rows:
+        given = dict(zip(IMPORT_ATTNAMES, row, strict=True))
+        for f in fields:
+            if f.attname in given:
+                params.append(given[f.attname])
+            elif f.attname in stamps:
+                params.append(now)
+            else:
+                params.append(f.get_db_prep_save(f.get_default(), connection))
+        sql_values.append(row_placeholder)
+    sql = (f"INSERT INTO {q(Enterprise._meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
+           f"VALUES {', '.join(sql_values)} RETURNING {q(Enterprise._meta.pk.column)}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [r[0] for r in cursor.fetchall()]
+
+
+def _audit_created(ids: list[int], chunk: list, *, user, post: str, reason: str, now) -> None:
+    """One ``enterprise.create`` entry per new firm (its history shows the import). On PostgreSQL and
+    SQLite the entries are built by the database from the rows just inserted (INSERT … SELECT): no Python
+    object per entry, which keeps a 40,000-row import near the cost of reading the file."""
+    vendor = connection.vendor
+    if vendor not in ("postgresql", "sqlite"):
+        firms = Enterprise.objects.in_bulk(ids)
+        AuditEntry.objects.bulk_create(
+            [_firm_entry(user, post, "enterprise.create", firms[pk], None, _public(entry[0]), reason, now)
+             for pk, entry in zip(ids, chunk, strict=True)],
+            batch_size=BATCH,
+        )
+        return
+    q = connection.ops.quote_name
+    build = "jsonb_build_object" if vendor == "postgresql" else "json_object"
+    pairs = ", ".join(f"'{key}', e.{q(key)}" for key in IMPORT_ATTNAMES)
+    columns = ", ".join(q(c) for c in ("created_at", "actor_id", "post", "action", "target_type", "target_id",
+                                       "target_repr", "enterprise_id", "before", "after", "reason"))
+    sql = (
+        f"INSERT INTO {q(AuditEntry._meta.db_table)} ({columns}) "
+        f"SELECT %s, %s, %s, 'enterprise.create', 'enterprises.enterprise', e.id, substr(e.name, 1, 300), e.id, "
+        f"NULL, {build}({pairs}), %s FROM {q(Enterprise._meta.db_table)} e WHERE e.id IN ({', '.join(['%s'] * len(ids))})"
+    )
+    params = [connection.ops.adapt_datetimefield_value(now), user.pk, post, reason, *ids]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _public(row: tuple) -> dict:
@@ -702,33 +916,6 @@ def _diff(chunk: list, *, lock: bool) -> tuple[list, int]:
             firm.community_id = firm.grid_id = None
         changes.append((firm, before, after))
     return changes, unchanged
-
-
-def _dry_run_counts(valid: dict, result: ImportResult) -> None:
-    to_update = [v for v in valid.values() if v[1] is not None]
-    result.created = len(valid) - len(to_update)
-    for start in range(0, len(to_update), BATCH):
-        changes, unchanged = _diff(to_update[start:start + BATCH], lock=False)
-        result.updated += len(changes)
-        result.unchanged += unchanged
-
-
-def _update_batch(user, post, chunk: list, result: ImportResult, reason: str, now) -> None:
-    changes, unchanged = _diff(chunk, lock=True)
-    result.unchanged += unchanged
-    if not changes:
-        return
-    for firm, _before, _after in changes:
-        firm.updated_at = now
-    Enterprise.objects.bulk_update(
-        [c[0] for c in changes], [*UPDATE_FIELDS, "community", "grid", "updated_at"], batch_size=BATCH
-    )
-    AuditEntry.objects.bulk_create(
-        [_firm_entry(user, post, "enterprise.update", firm, before, after, reason, now)
-         for firm, before, after in changes],
-        batch_size=BATCH,
-    )
-    result.updated += len(changes)
 
 
 # ---------------------------------------------------------------------------------------------- jobs

@@ -22,6 +22,7 @@ from enterprises.services.importing import (
 )
 from enterprises.validators import credit_check_char, make_credit_code
 from tests.enterprises.import_helpers import csv_bytes, csvfile, row, upload, xlsx, xlsx_bytes
+from tests.factories import EnterpriseFactory
 from zhifu_reopen.models import AuditEntry, Job
 
 pytestmark = pytest.mark.django_db
@@ -562,3 +563,90 @@ def test_the_task_fails_the_job_on_a_file_refused_by_the_service(staff):
     enterprise_import_task.apply(args=[job.pk])
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED and "扩展名" in job.error
+
+
+# ------------------------------------------------------------- the writer thread (PostgreSQL, committed)
+
+
+@pytest.fixture
+def threaded(monkeypatch):
+    """Small batches so a few rows make several, on the writer thread (real transactions)."""
+    monkeypatch.setattr(importing, "BATCH", 2)
+    from django.db import connection
+
+    assert connection.vendor == "postgresql" and not connection.in_atomic_block
+    seen = []
+    original = importing._ThreadRunner.start
+
+    def start(self):
+        seen.append(self)
+        original(self)
+
+    monkeypatch.setattr(importing._ThreadRunner, "start", start)
+    return seen
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_writer_thread_imports_everything(staff, threaded):
+    result = run(staff, xlsx([row(i) for i in range(1, 8)]))
+    assert threaded, "the writer thread was not used"
+    assert result.ok and result.written and result.created == 7
+    assert Enterprise.objects.count() == 7
+    assert AuditEntry.objects.filter(action="enterprise.create").count() == 7
+    assert not threaded[0].is_alive()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_writer_thread_rolls_back_batches_already_written_when_a_late_row_fails(staff, threaded):
+    result = run(staff, xlsx([*[row(i) for i in range(1, 8)], row(8, 防疫负责人手机="1")]))
+    assert [(e.row, e.column) for e in result.errors] == [(9, "防疫负责人手机")]
+    assert (result.created, result.written) == (0, False)
+    assert Enterprise.objects.count() == 0
+    assert not AuditEntry.objects.filter(action__startswith="enterprise.").exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_writer_thread_reports_registered_codes_found_while_writing(staff, xy, threaded):
+    existing = EnterpriseFactory(jurisdiction=xy, credit_code=make_credit_code("370602", 70000006))
+    result = run(staff, xlsx([row(i) for i in range(1, 8)]))
+    assert [(e.row, e.column) for e in result.errors] == [(7, "统一社会信用代码")]
+    assert existing.name in result.errors[0].message
+    assert list(Enterprise.objects.values_list("pk", flat=True)) == [existing.pk]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_writer_thread_dry_run_and_update_counts_are_exact_and_rolled_back(staff, threaded):
+    run(staff, xlsx([row(1), row(2), row(3)]))
+    result = run(staff, xlsx([row(1), row(2, 员工人数=99), row(3), row(4)]), mode=MODE_UPDATE, dry_run=True)
+    assert result.ok and not result.written
+    assert (result.created, result.updated, result.unchanged) == (1, 1, 2)
+    assert Enterprise.objects.count() == 3
+    assert Enterprise.objects.get(credit_code=make_credit_code("370602", 70000002)).employee_count == 12
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_writer_thread_stops_cleanly_when_the_file_is_refused_mid_way(staff, threaded, monkeypatch):
+    monkeypatch.setattr(importing, "MAX_ROWS", 9)
+    content = without_dimension(xlsx_bytes([row(i) for i in range(1, 12)]))
+    with pytest.raises(ImportFileError):
+        run(staff, upload(content, "企业.xlsx"))
+    assert not threaded[0].is_alive()
+    assert Enterprise.objects.count() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_writer_thread_failure_is_raised_and_rolled_back(staff, threaded, monkeypatch):
+    def broken(rows, now):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importing, "_insert_firms", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run(staff, xlsx([row(i) for i in range(1, 12)]))
+    assert not threaded[0].is_alive()
+    assert Enterprise.objects.count() == 0

@@ -1,0 +1,153 @@
+"""Import benchmark (issue 2): a 40,736-row .xlsx built from the demo generator, imported end to end through
+the service on the current database, against only reading the same file with openpyxl read-only.
+
+    run(tmpdir) -> [{"figure", "value", "unit"}, …]
+        import_40736_s       end-to-end ``enterprise_import`` (validation, lookups, bulk_create in batches of
+                             2,000 in one transaction, audit entries), wall time
+        import_parse_only_s  iterating every row of the same file with openpyxl read_only (values only)
+        import_ratio         the two divided (goal ≤ 2)
+        import_peak_mb       peak RSS of the process that ran the import (goal ≤ 400 MB)
+
+Memory is measured in a subprocess (``python -m bench.import_bench --child``): its ``ru_maxrss`` at the end,
+so the figure is the import's own process — Django and the app loaded, the workbook streamed, the rows
+validated and written — not whatever the bench runner holds. The timed import runs in that subprocess too
+(timer around the service call only). The imported firms (credit codes from serial 5,000,001 on, so they
+never collide with the seeded ones) and their audit entries are deleted afterwards, so later figures see
+the database as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROWS = 40_736
+START_SERIAL = 5_000_001
+BENCH_USER = "bench_importer"
+
+
+def build_file(path: Path, rows: int = ROWS) -> Path:
+    """The demo generator's firms written as an import file (template headers and labels)."""
+    from openpyxl import Workbook
+
+    from enterprises.choices import CATEGORY_IMPORT_LABELS, SCALE_IMPORT_LABELS
+    from enterprises.demo import build_enterprises
+    from enterprises.services.importing import HEADERS
+
+    scales = {code: label for label, code in SCALE_IMPORT_LABELS.items()}
+    categories = {code: label for label, code in CATEGORY_IMPORT_LABELS.items()}
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("企业")
+    sheet.append(HEADERS)
+    for start in range(0, rows, 5000):
+        for firm in build_enterprises(min(5000, rows - start), start_serial=START_SERIAL + start):
+            sheet.append([
+                firm.name, firm.credit_code, scales[firm.scale], categories[firm.category], firm.jurisdiction.name,
+                firm.department.name if firm.department else "", firm.address, firm.legal_representative,
+                firm.prevention_contact, firm.prevention_mobile, firm.employee_count,
+            ])
+    book.save(path)
+    return path
+
+
+def parse_only(path: Path) -> tuple[float, int]:
+    import openpyxl
+
+    started = time.perf_counter()
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    count = 0
+    for _row in book.worksheets[0].iter_rows(values_only=True):
+        count += 1
+    book.close()
+    return time.perf_counter() - started, count
+
+
+def _bench_user():
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    user, created = User.objects.get_or_create(username=BENCH_USER, defaults={"is_superuser": True,
+                                                                             "is_staff": True})
+    if created:
+        user.set_unusable_password()
+        user.save()
+    return user
+
+
+def _cleanup(rows: int) -> None:
+    from django.db import transaction
+
+    from enterprises.models import Enterprise
+    from enterprises.validators import make_credit_code
+    from zhifu_reopen.models import AuditEntry
+
+    codes = [make_credit_code("370602", serial) for serial in range(START_SERIAL, START_SERIAL + rows)]
+    with transaction.atomic():
+        for start in range(0, len(codes), 2000):
+            ids = list(Enterprise.objects.filter(credit_code__in=codes[start:start + 2000]).values_list("pk", flat=True))
+            AuditEntry.objects.filter(enterprise_id__in=ids).delete()
+            Enterprise.objects.filter(pk__in=ids).delete()
+        AuditEntry.objects.filter(action="enterprise.import", actor__username=BENCH_USER).delete()
+
+
+def _child(path: str) -> None:
+    """Runs in the subprocess: one import, then its figures as JSON on the last stdout line."""
+    import resource
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhifu_reopen.settings")
+    django.setup()
+    from django.contrib.auth import get_user_model
+
+    from enterprises.services.importing import enterprise_import
+
+    user = get_user_model().objects.get(username=BENCH_USER)
+    started = time.perf_counter()
+    with open(path, "rb") as file:
+        result = enterprise_import(user=user, file=file, filename=Path(path).name, mode="report", dry_run=False)
+    seconds = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    print(json.dumps({
+        "seconds": seconds, "peak_mb": peak_kb / 1024, "created": result.created,
+        "errors": [e.as_dict() for e in result.errors[:5]],
+    }))
+
+
+def run(tmpdir, rows: int = ROWS) -> list[dict]:
+    path = build_file(Path(tmpdir) / f"import-{rows}.xlsx", rows)
+    _bench_user()
+    _cleanup(rows)  # a previous interrupted run
+    parse_s, _read = parse_only(path)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "zhifu_reopen.settings")}
+    root = Path(__file__).resolve().parent.parent
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "bench.import_bench", "--child", str(path)],
+            cwd=root, env=env, capture_output=True, text=True, timeout=1800, check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"import subprocess failed: {done.stderr[-2000:]}")
+        child = json.loads(done.stdout.strip().splitlines()[-1])
+    finally:
+        _cleanup(rows)
+    if child["created"] != rows or child["errors"]:
+        raise RuntimeError(f"import did not create {rows} firms: {child}")
+    suffix = "" if rows == ROWS else f"_{rows}rows"
+    return [
+        {"figure": f"import_40736_s{suffix}", "value": round(child["seconds"], 2), "unit": "s"},
+        {"figure": f"import_parse_only_s{suffix}", "value": round(parse_s, 2), "unit": "s"},
+        {"figure": f"import_ratio{suffix}", "value": round(child["seconds"] / parse_s, 2), "unit": "×"},
+        {"figure": f"import_peak_mb{suffix}", "value": round(child["peak_mb"], 1), "unit": "MB"},
+    ]
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--child":
+        _child(sys.argv[2])
+    else:
+        sys.exit("usage: python -m bench.import_bench --child FILE (run() is called by bench/run.py)")
