@@ -58,12 +58,12 @@ def placard_issue(*, application, actor) -> Placard:
     queue its PDF for a worker once the transaction commits."""
     from approvals.models import Application
 
-    existing = Placard.objects.filter(application_id=application.pk).first()
-    if existing is not None:
-        return existing
     if application.status != Application.Status.APPROVED:
         raise DomainError(_("申请尚未通过，不能发放公示牌。"))
     approved_at = timezone.localtime(application.approved_at or timezone.now())
+    existing = Placard.objects.select_for_update().filter(application_id=application.pk).first()
+    if existing is not None:
+        return _refresh(existing, application, approved_at, actor)
     year = approved_at.year
     serial = _next_serial(year)
     now = timezone.now()
@@ -85,6 +85,22 @@ def placard_issue(*, application, actor) -> Placard:
         actor=actor, action="placard_issue", target=placard, enterprise=placard.enterprise,
         after={"number": placard.number, "code": placard.code, "status": placard.status},
     )
+    _queue_render(placard, actor)
+    return placard
+
+
+def _refresh(placard: Placard, application, approved_at, actor) -> Placard:
+    """Approved again (after a change of substance): same number and token, the approved facts brought
+    up to date and the PDF drawn again. A re-run with nothing changed does nothing."""
+    facts = {"approved_headcount": application.returning_headcount, "approved_on": approved_at.date()}
+    before = {k: getattr(placard, k) for k in facts}
+    if before == facts:
+        return placard
+    for key, value in facts.items():
+        setattr(placard, key, value)
+    placard.save(update_fields=list(facts))
+    audit_record(actor=actor, action="placard_update", target=placard, enterprise=placard.enterprise,
+                 before={k: str(v) for k, v in before.items()}, after={k: str(v) for k, v in facts.items()})
     _queue_render(placard, actor)
     return placard
 

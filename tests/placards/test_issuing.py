@@ -77,3 +77,18 @@ def test_render_runs_after_commit(firm_xy, personas, django_capture_on_commit_ca
     assert placard.pdf.name == f"placards/{placard.year}/{placard.year}-00001.pdf"
     assert job.output_file.name == placard.pdf.name
     assert placard.pdf.read(5) == b"%PDF-"
+
+
+def test_approved_again_keeps_number_and_updates_facts(firm_xy, personas):
+    placard = approve(firm_xy, personas["taskforce"], approved_at=datetime(2020, 2, 15, tzinfo=SHANGHAI))
+    application = placard.application
+    application.returning_headcount = 30
+    application.approved_at = datetime(2020, 3, 2, tzinfo=SHANGHAI)
+    application.save()
+    with transaction.atomic():
+        again = placard_issue(application=application, actor=personas["taskforce"])
+    assert (again.pk, again.number, again.token) == (placard.pk, placard.number, placard.token)
+    again.refresh_from_db()
+    assert again.approved_headcount == 30 and str(again.approved_on) == "2020-03-02"
+    assert again.render_job_id != placard.render_job_id
+    assert AuditEntry.objects.filter(action="placard_update", target_id=placard.pk).exists()
