@@ -63,7 +63,14 @@ def normalise(returned, module: str) -> list[dict]:
 
 
 def bench_database_url() -> str:
-    return os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    """DATABASE_URL (default zhifu_bench on the local server). The bench drops and recreates its
+    database, so a name without "bench" in it gets "_bench" appended: never the app's own database."""
+    url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if name and "bench" not in name:
+        url = urlunsplit(parts._replace(path=f"/{name}_bench"))
+    return url
 
 
 def recreate_database(url: str) -> None:

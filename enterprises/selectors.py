@@ -26,6 +26,8 @@ PAGE_COLUMNS = (
     "last_visited_on", "jurisdiction_id", "department_id", "prevention_contact",
 )
 COUNT_CAP = 10000
+# With a free-text term the total is exact up to this many matches, else shown as "1000+".
+TEXT_COUNT_CAP = 1000
 
 
 @dataclass
@@ -81,8 +83,12 @@ def enterprise_filter(user, filters: EnterpriseFilters) -> QuerySet[Enterprise]:
         qs = qs.filter(operating_status=filters.status)
     if filters.q:
         term = filters.q
-        # Plain contains (LIKE, not UPPER LIKE) is enough for Chinese names; codes are upper case.
-        qs = qs.filter(Q(name__contains=term) | Q(credit_code__startswith=term.upper()))
+        # Plain contains (LIKE, not UPPER LIKE) is enough for Chinese names; codes are upper-case ASCII,
+        # so only an ASCII term can be the start of one.
+        q = Q(name__contains=term)
+        if term.isascii() and term.isalnum():
+            q |= Q(credit_code__startswith=term.upper())
+        qs = qs.filter(q)
     return qs
 
 
@@ -150,7 +156,8 @@ def counted_total(user, filters: EnterpriseFilters, *, using: str = "default") -
 
 
 def keyset_page(qs: QuerySet, *, after: str = "", before: str = "", size: int = 50,
-                total: int | None = None, columns: tuple[str, ...] = LIST_COLUMNS) -> KeysetPage:
+                total: int | None = None, capped: bool = False,
+                columns: tuple[str, ...] = LIST_COLUMNS) -> KeysetPage:
     """A page of rows ordered by (name, id); first / previous / next rather than page N (flat at any
     depth, unlike OFFSET). ``total``: an exact total known without counting (the counter table);
     otherwise a capped COUNT over at most COUNT_CAP + 1 rows ("10000+")."""
@@ -176,7 +183,6 @@ def keyset_page(qs: QuerySet, *, after: str = "", before: str = "", size: int = 
         has_more_after = len(chunk) > size
         rows = chunk[:size]
         has_more_before = cursor_after is not None
-    capped = False
     if total is None:
         total = qs.order_by()[: COUNT_CAP + 1].count()
         capped = total > COUNT_CAP
@@ -219,8 +225,21 @@ def enterprise_list_page(user, filters: EnterpriseFilters, *, after: str = "", b
     keyset rows plus the counter-table total when it can answer, else a capped count."""
     qs = enterprise_filter(user, filters)
     names = names or org_names(qs.db)
-    page = keyset_page(qs, after=after, before=before, size=size, columns=PAGE_COLUMNS,
-                       total=counted_total(user, filters, using=qs.db))
+    if filters.q:
+        # Free text cannot use an index here. One unordered pass collects up to TEXT_COUNT_CAP + 1
+        # matching ids: it stops early for a frequent term, and for a rare one (which an ordered index
+        # scan would chase through the whole name index) it gives the exact total and confines the page
+        # query to those ids.
+        ids = list(qs.order_by().values_list("id", flat=True)[: TEXT_COUNT_CAP + 1])
+        if len(ids) > TEXT_COUNT_CAP:
+            page = keyset_page(qs, after=after, before=before, size=size, columns=PAGE_COLUMNS,
+                               total=TEXT_COUNT_CAP, capped=True)
+        else:
+            page = keyset_page(qs.filter(pk__in=ids) if ids else qs.none(), after=after, before=before,
+                               size=size, columns=PAGE_COLUMNS, total=len(ids))
+    else:
+        page = keyset_page(qs, after=after, before=before, size=size, columns=PAGE_COLUMNS,
+                           total=counted_total(user, filters, using=qs.db))
     jurisdiction_names, department_names = names.jurisdiction_names, names.department_names
     for row in page.rows:
         row["jurisdiction__name"] = jurisdiction_names.get(row["jurisdiction_id"], "")

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -76,13 +78,28 @@ def _filter_fields(user, filters: selectors.EnterpriseFilters, static: dict,
         "jurisdiction": [("", static["all_jurisdictions"]), *((str(pk), name) for pk, name in jurisdictions)],
         **static["choices"],
     }
+    selected = mark_safe(" selected")
     fields = [{"name": "q", "label": static["labels"]["q"], "value": filters.q}]
     for name in ("jurisdiction", "scale", "category", "status"):
         fields.append({
             "name": name, "label": static["labels"][name],
-            "options": [(v, label, v == current[name]) for v, label in choices[name]],
+            "options_html": format_html_join(
+                "", '<option value="{}"{}>{}</option>',
+                ((v, selected if v == current[name] else "", label) for v, label in choices[name]),
+            ),
         })
     return fields
+
+
+def _pager(params: dict[str, str], page: selectors.KeysetPage) -> dict[str, str | None]:
+    """First / previous / next links, keeping the filters."""
+    query = urlencode(params)
+    prefix = f"?{query}&" if query else "?"
+    return {
+        "first": prefix if page.prev_token else None,
+        "prev": f"{prefix}{urlencode({'before': page.prev_token})}" if page.prev_token else None,
+        "next": f"{prefix}{urlencode({'after': page.next_token})}" if page.next_token else None,
+    }
 
 
 @roles_required(*ALL_ROLES)
@@ -110,6 +127,7 @@ def enterprise_list(request):
         "page": page,
         "rows_html": rows_html,
         "params": params,
+        "pager": _pager(params, page),
         "can_register": request.user.is_superuser or request.user.role in REGISTRARS,
         "export_url": reverse("enterprises:export"),
     }

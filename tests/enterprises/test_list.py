@@ -221,8 +221,35 @@ def test_capped_count_without_exact_total(personas, xy):
 def test_capped_count_caps(monkeypatch, personas, xy):
     monkeypatch.setattr(selectors, "COUNT_CAP", 3)
     EnterpriseFactory.create_batch(5, jurisdiction=xy)
-    page = enterprise_list_page(personas["taskforce"], EnterpriseFilters(q="烟台"))
-    assert (page.total, page.total_capped) == (3, True)
+    page = keyset_page(Enterprise.objects.visible_to(personas["taskforce"]))
+    assert (page.total, page.total_capped, len(page.rows)) == (3, True, 5)
+
+
+@pytest.mark.parametrize("cap", [1000, 4, 2])
+def test_text_search_pages_and_totals(monkeypatch, personas, tied, xy, cap):
+    """Exact total and the page confined to the matching ids when there are few matches; "cap+" and
+    the ordinary keyset query when there are more; the same rows in the same order either way."""
+    monkeypatch.setattr(selectors, "TEXT_COUNT_CAP", cap)
+    EnterpriseFactory(name="别的名字", jurisdiction=xy)
+    user, filters = personas["taskforce"], EnterpriseFilters(q="店")
+    expected = [f.pk for f in tied]
+    seen, token = [], ""
+    while True:
+        page = enterprise_list_page(user, filters, after=token, size=3)
+        assert (page.total, page.total_capped) == ((11, False) if cap >= 11 else (cap, True))
+        seen += [r["id"] for r in page.rows]
+        if not page.next_token:
+            break
+        token = page.next_token
+    assert seen == expected
+    back = enterprise_list_page(user, filters, before=enterprise_list_page(
+        user, filters, after=token, size=3).prev_token, size=3)
+    assert [r["id"] for r in back.rows] == expected[-5:-2]
+
+
+def test_text_search_with_no_match(client_for, mixed):
+    response = client_for("taskforce").get(f"{URL}?q=不存在的名字")
+    assert names_on(response) == [] and total_on(response) == "0"
 
 
 def test_counted_total_is_none_without_postgres_or_with_text(personas, mixed):
