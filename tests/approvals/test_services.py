@@ -393,3 +393,31 @@ def test_decisions_record_post_and_office(personas, staff, firm_xy):
 def test_material_kinds_are_all_required():
     assert set(filing.REQUIRED_MATERIALS) == set(Material.Kind.values)
     assert date.today()
+
+
+def test_refusals_write_nothing(personas, staff, firm_xy, large_xy):
+    app = h.street_approved(staff, firm_xy)
+    large = h.street_approved(staff, large_xy)
+    for name in ("secretary_ds", "secretary_xy", "taskforce", "dept_swj"):
+        personas[name]  # created up front: creating a persona writes its own audit entry
+    counts = (AuditEntry.objects.count(), Decision.objects.count(), Signature.objects.count())
+    attempts = [
+        lambda: signature_add(user=personas["secretary_ds"], application=app, post="secretary", opinion="同意"),
+        lambda: street_decide(user=staff, application=app, outcome="approve", opinion="同意"),
+        lambda: task_force_decide(user=personas["taskforce"], application=large, outcome="approve", opinion="同意"),
+        lambda: department_decide(user=personas["dept_swj"], application=large, outcome="approve", opinion="同意"),
+        lambda: filing.application_withdraw(user=staff, application=large, reason="x"),
+        lambda: signature_add(user=personas["secretary_xy"], application=app, post="secretary", opinion=""),
+    ]
+    for attempt in attempts:
+        with pytest.raises(DomainError):
+            attempt()
+    assert (AuditEntry.objects.count(), Decision.objects.count(), Signature.objects.count()) == counts
+    app.refresh_from_db()
+    large.refresh_from_db()
+    assert (app.status, app.current_step, large.current_step) == ("in_review", "signature", "department")
+
+
+def test_beat_schedule_has_the_approvals_tasks(settings):
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"approvals.tasks.send_deadline_reminders", "approvals.tasks.escalate_overdue"} <= tasks
