@@ -49,6 +49,17 @@ def test_placard_journey(new_page, login, shot, personas, firm_xy, live_server, 
     verify_url = codes[0]
     assert verify_url == f"{live_server.url}/v/{placard.token}/"
 
+    # Batch printing from the list: the job page shows progress, then the download.
+    page.goto(f"{live_server.url}/placards/?new=on")
+    page.click("#print-all")
+    page.wait_for_selector(".job[data-status=done] >> text=下载结果", timeout=60000)
+    shot(page, "placards-03-batch-job")
+    with page.expect_download() as batch_info:
+        page.click("text=下载结果")
+    batch_pdf = tmp_path / "batch.pdf"
+    batch_info.value.save_as(batch_pdf)
+    assert batch_pdf.read_bytes()[:5] == b"%PDF-"
+
     # Anyone's phone opens it: valid.
     phone = new_page(viewport=(375, 740))
     phone.goto(verify_url)
