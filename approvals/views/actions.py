@@ -175,6 +175,31 @@ def remind_view(request, pk: int):
     ), _("已催办。"))
 
 
+@roles_required(*STAFF)
+def roster_template(request):
+    """An empty roster workbook with the expected header and one example row."""
+    import io
+
+    from django.http import HttpResponse
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("返岗员工花名册")
+    sheet.append(filing.ROSTER_HEADERS)
+    sheet.append([_("张三（示例，请删除）"), "370602198503010012", "13905350000", _("芝罘区南大街1号"),
+                  _("14天内未离烟"), _("健康")])
+    for column, width in zip("ABCDEF", (14, 22, 14, 30, 30, 12), strict=True):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''roster-template.xlsx"
+    return response
+
+
 @roles_required(*APPLICATION_ROLES)
 def material_download(request, pk: int, material_pk: int):
     application = get_application(request.user, pk)

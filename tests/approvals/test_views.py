@@ -157,3 +157,33 @@ def test_changing_an_approved_application_sends_it_back_to_review(client_for, pe
     assert app.status == "submitted" and app.iteration == 2
     page = c.get(reverse("approvals:detail", args=[app.pk])).text
     assert "变更后重新审核" in page and "推迟复工日期" in page
+
+
+def test_roster_template_imports_as_is(client_for, staff, firm_xy):
+    c = client_for("staff_xy")
+    response = c.get(reverse("approvals:roster_template"))
+    assert response.status_code == 200
+    app = h.draft(staff, firm_xy, employees=0, materials=False)
+    upload = SimpleUploadedFile("花名册.xlsx", response.content)
+    assert c.post(reverse("approvals:roster_import", args=[app.pk]), {"file": upload}).status_code == 302
+    assert app.employees.count() == 1
+
+
+def test_queue_keyset_pages_cover_everything_once(personas, staff, xy):
+    from approvals import selectors
+
+    numbers = set()
+    for i in range(5):
+        category = ["epidemic_supply", "livelihood", "general"][i % 3]
+        numbers.add(h.submitted(staff, EnterpriseFactory(jurisdiction=xy, category=category)).number)
+    seen, token = [], ""
+    while True:
+        page = selectors.queue_page(staff, after=token, size=2)
+        seen += [r["number"] for r in page.rows]
+        assert page.total == 5
+        if not page.next_token:
+            break
+        token = page.next_token
+    assert len(seen) == 5 and set(seen) == numbers
+    priorities = [Application.objects.get(number=n).priority for n in seen]
+    assert priorities == sorted(priorities)
