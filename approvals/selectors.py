@@ -181,3 +181,10 @@ def application_list(user, filters: ListFilters, *, before: int | None = None, s
 
 def timeline(application: Application) -> list[Decision]:
     return list(application.decisions.select_related("actor").order_by("created_at", "id"))
+
+
+def reminders_unread(user, limit: int = 5) -> list:
+    """The user's unread in-app reminders and escalations (催办, 超时, 上报专班), newest first."""
+    from accounts.models import Notification
+
+    return list(Notification.objects.filter(user=user, read_at__isnull=True).order_by("-id")[:limit])

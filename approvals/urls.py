@@ -7,6 +7,7 @@ app_name = "approvals"
 urlpatterns = [
     path("", pages.application_list, name="list"),
     path("queue/", pages.queue, name="queue"),
+    path("reminders/read/", actions.reminders_read, name="reminders_read"),
     path("roster-template.xlsx", actions.roster_template, name="roster_template"),
     path("new/<int:enterprise_pk>/", pages.application_create_view, name="create"),
     path("<int:pk>/", pages.application_detail, name="detail"),

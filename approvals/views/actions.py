@@ -175,6 +175,18 @@ def remind_view(request, pk: int):
     ), _("已催办。"))
 
 
+@roles_required(*APPLICATION_ROLES)
+@require_POST
+def reminders_read(request):
+    """Mark the user's own reminders read (nobody else's can be touched)."""
+    from django.utils import timezone
+
+    from accounts.models import Notification
+
+    Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("approvals:queue")
+
+
 @roles_required(*STAFF)
 def roster_template(request):
     """An empty roster workbook with the expected header and one example row."""

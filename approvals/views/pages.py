@@ -76,6 +76,7 @@ def queue(request):
     else:
         context["page"] = selectors.queue_page(request.user, after=request.GET.get("after", "")[:200])
         context["rows_html"] = queue_rows_html(context["page"].rows)
+        context["reminders"] = selectors.reminders_unread(request.user, limit=20)
     return render(request, "approvals/queue.html", context)
 
 

@@ -76,3 +76,16 @@ def test_remind_is_for_superiors_only(personas, staff, firm_xy):
     with pytest.raises(DomainError):
         application_remind(user=personas["secretary_ds"], application=app)
     assert application_remind(user=personas["secretary_xy"], application=app) == 1
+
+
+def test_reminders_show_on_the_queue_and_home_and_can_be_marked_read(client_for, personas, staff, firm_xy):
+    from django.urls import reverse
+
+    app = h.submitted(staff, firm_xy)
+    application_remind(user=personas["taskforce"], application=app, note="请今天办结")
+    c = client_for("staff_xy")
+    assert "请今天办结" in c.get(reverse("approvals:queue")).text
+    assert "请今天办结" in c.get(reverse("home")).text
+    assert c.post(reverse("approvals:reminders_read")).status_code == 302
+    assert "请今天办结" not in c.get(reverse("approvals:queue")).text
+    assert not Notification.objects.filter(user=staff, read_at__isnull=True).exists()
