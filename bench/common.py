@@ -112,10 +112,15 @@ def median_ms(fn: Callable[[], object], *, repeat: int, warmup: int = 5) -> floa
     return statistics.median(timed(fn) for _ in range(repeat))
 
 
-def interleaved_medians(cases: dict[str, Callable[[], object]], *, rounds: int, warmup: int = 5
-                        ) -> dict[str, float]:
-    """Median time of each case, the cases taking turns round by round so that the noise of a shared
-    machine falls on all of them alike."""
+def interleaved_medians(cases: dict[str, Callable[[], object]], *, rounds: int, warmup: int = 5,
+                        block: int = 1) -> dict[str, float]:
+    """Median time of each case, the cases taking turns round by round so that the drift of a shared
+    machine's load falls on all of them alike.
+
+    ``block`` > 1: each turn runs a case ``block`` times in a row and drops the first of them. On a
+    loaded machine a light request right after a heavy one (another case) pays for the scheduler's
+    treatment of the processes that just burnt CPU (measured: the reference view 3× slower right after
+    a list request); blocks keep that cross-talk out of the samples."""
     for fn in cases.values():
         for _ in range(warmup):
             fn()
@@ -123,7 +128,11 @@ def interleaved_medians(cases: dict[str, Callable[[], object]], *, rounds: int, 
     samples: dict[str, list[float]] = {name: [] for name in cases}
     for _ in range(rounds):
         for name, fn in cases.items():
-            samples[name].append(timed(fn))
+            if block > 1:
+                fn()
+                samples[name].extend(timed(fn) for _ in range(block - 1))
+            else:
+                samples[name].append(timed(fn))
     return {name: statistics.median(values) for name, values in samples.items()}
 
 

@@ -46,13 +46,17 @@ def _get(client: Client, url: str):
     return call
 
 
-def reference_ms(repeat: int = 400) -> float:
-    """Median time of the reference view (anonymous, one SELECT by primary key, a tiny template)."""
+def _reference_call():
     from enterprises.models import Enterprise
 
     pk = Enterprise.objects.order_by("pk").values_list("pk", flat=True)[Enterprise.objects.count() // 2]
+    return _get(Client(), f"/bench/reference/{pk}/")
+
+
+def reference_ms(repeat: int = 400) -> float:
+    """Median time of the reference view (anonymous, one SELECT by primary key, a tiny template)."""
     with override_settings(ROOT_URLCONF=URLCONF):
-        return median_ms(_get(Client(), f"/bench/reference/{pk}/"), repeat=repeat, warmup=20)
+        return median_ms(_reference_call(), repeat=repeat, warmup=20)
 
 
 def deep_token(username: str, filters: dict, page: int = DEEP_PAGE) -> tuple[str, int]:
@@ -90,16 +94,23 @@ def list_cases() -> list[tuple[str, str, str, str]]:
     return cases
 
 
-def measure_list(reference: float, *, suffix: str = "", rounds: int = 60) -> tuple[list[dict], dict]:
-    """Figures for every case plus the worst (enterprise_list{suffix}_ms / _queries / _ratio)."""
+def measure_list(*, suffix: str = "", rounds: int = 60) -> tuple[list[dict], dict, float]:
+    """Figures for every case plus the worst (enterprise_list{suffix}_ms / _queries / _ratio), and the
+    reference view's median measured in the same rounds (taking turns with the list cases, so that the
+    ratios compare times taken under the same load of the shared machine)."""
     cases = list_cases()
     clients = {username: _client(username) for _, username, _, _ in cases}
     calls = {stem: _get(clients[username], url) for stem, username, url, _ in cases}
-    search_rounds = max(5, rounds // 6)
+    search_rounds = max(1, rounds // 40)
     list_stems = [stem for stem, *_ in cases if stem.startswith("enterprise_list_")]
-    medians = interleaved_medians({s: calls[s] for s in list_stems}, rounds=rounds)
+    with override_settings(ROOT_URLCONF=URLCONF):
+        medians = interleaved_medians(
+            {"reference": _reference_call(), **{s: calls[s] for s in list_stems}},
+            rounds=max(1, rounds // 10), warmup=10, block=11,
+        )
+    reference = medians.pop("reference")
     medians.update(interleaved_medians({s: calls[s] for s in calls if s not in list_stems},
-                                       rounds=search_rounds, warmup=2))
+                                       rounds=search_rounds, warmup=2, block=6))
     queries = {}
     for stem, call in calls.items():
         with CaptureQueriesContext(connection) as captured:
@@ -118,7 +129,7 @@ def measure_list(reference: float, *, suffix: str = "", rounds: int = 60) -> tup
         figure(f"enterprise_list{suffix}_ratio", round(worst_ms / reference, 2), "× reference"),
         figure(f"enterprise_list{suffix}_queries", max(queries[s] for s in list_stems), "queries"),
     ]
-    return results, {s: medians[s] for s in list_stems}
+    return results, {s: medians[s] for s in list_stems}, reference
 
 
 def _copy_value(value) -> str:
