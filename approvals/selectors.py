@@ -114,12 +114,19 @@ class QueuePage:
     now: datetime
 
 
-def queue_page(user, *, after: str = "", size: int = PAGE_SIZE) -> QueuePage:
+def escalated_queryset(user) -> QuerySet[Application]:
+    """超时上报: open applications escalated to the task force, whatever their step (task force only)."""
+    if scope_for(user).role != Role.TASK_FORCE:
+        return Application.objects.none()
+    return Application.objects.filter(status__in=["submitted", "in_review"], escalated_at__isnull=False)
+
+
+def queue_page(user, *, after: str = "", size: int = PAGE_SIZE, escalated: bool = False) -> QueuePage:
     """Ordered by priority (green channel first, then livelihood), then deadline, then id; keyset
     pagination on that order, matched by the ``app_queue*`` indexes; a capped count."""
     from .services.deadlines import deadline_state, time_left_label
 
-    qs = queue_queryset(user)
+    qs = escalated_queryset(user) if escalated else queue_queryset(user)
     values = qs.values(*QUEUE_COLUMNS)
     cursor = _decode(after) if after else None
     if cursor:

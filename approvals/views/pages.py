@@ -74,7 +74,9 @@ def queue(request):
         context["done"] = selectors.done_page(request.user, before=int(before) if before.isdigit() else None)
         context["next_before"] = context["done"][-1].pk if len(context["done"]) == selectors.PAGE_SIZE else None
     else:
-        context["page"] = selectors.queue_page(request.user, after=request.GET.get("after", "")[:200])
+        escalated = tab == "escalated"
+        context["page"] = selectors.queue_page(request.user, after=request.GET.get("after", "")[:200],
+                                               escalated=escalated)
         context["rows_html"] = queue_rows_html(context["page"].rows)
         context["reminders"] = selectors.reminders_unread(request.user, limit=20)
     return render(request, "approvals/queue.html", context)

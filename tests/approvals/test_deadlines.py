@@ -89,3 +89,15 @@ def test_reminders_show_on_the_queue_and_home_and_can_be_marked_read(client_for,
     assert c.post(reverse("approvals:reminders_read")).status_code == 302
     assert "请今天办结" not in c.get(reverse("approvals:queue")).text
     assert not Notification.objects.filter(user=staff, read_at__isnull=True).exists()
+
+
+def test_task_force_sees_escalated_items_of_every_step(client_for, personas, staff, firm_xy):
+    from django.urls import reverse
+
+    app = h.submitted(staff, firm_xy)
+    Application.objects.filter(pk=app.pk).update(step_deadline=timezone.now() - timedelta(hours=30))
+    overdue_escalate()
+    page = client_for("taskforce").get(reverse("approvals:queue") + "?tab=escalated").text
+    assert app.number in page and "已上报专班" in page
+    assert app.number not in client_for("taskforce").get(reverse("approvals:queue")).text  # street step
+    assert app.number not in client_for("staff_ds").get(reverse("approvals:queue") + "?tab=escalated").text

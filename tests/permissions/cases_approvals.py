@@ -119,6 +119,7 @@ CASES = [
     Case("approvals:list", allowed=EVERY_APPROVER, query="status=submitted&q=%E7%83%9F"),
     Case("approvals:queue", allowed=EVERY_APPROVER),
     Case("approvals:queue", allowed=EVERY_APPROVER, query="tab=done"),
+    Case("approvals:queue", allowed=EVERY_APPROVER, query="tab=escalated", note="empty for all but the task force"),
     Case("approvals:reminders_read", method="post", allowed=each(APPROVERS, 302)),
     Case("approvals:roster_template", allowed={"staff_xy": 200, "staff_ds": 200}),
     Case("approvals:detail", args=lambda w: [w.app_street.pk], allowed=SEES_XY),
