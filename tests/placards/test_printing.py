@@ -102,3 +102,40 @@ def test_seed_step_issues_missing_placards(firm_xy, personas):
     seed_placards(out)
     assert Placard.objects.count() == 1
     assert "已为 1 份" in out.getvalue() and "已为 0 份" in out.getvalue()
+
+
+def test_a_thousand_placards_in_one_pdf(xy, personas, django_capture_on_commit_callbacks):
+    """1,000 placards at once: one job, one 1,000-page PDF, progress to the end."""
+    from datetime import date
+    from unittest import mock
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from approvals.models import Application
+    from enterprises.models import Enterprise
+    from enterprises.validators import make_credit_code
+    from placards.services import placard_issue
+
+    firms = Enterprise.objects.bulk_create([
+        Enterprise(name=f"烟台千张测试{i:04d}有限公司", credit_code=make_credit_code("370602", 70000000 + i),
+                   scale="small", jurisdiction=xy, address=f"烟台市芝罘区北马路{i}号", prevention_contact="李娜",
+                   prevention_mobile="13800138000")
+        for i in range(1000)
+    ])
+    apps = Application.objects.bulk_create([
+        Application(enterprise=f, status="approved", chain="dual_signature", requested_reopen_on=date(2020, 2, 15),
+                    returning_headcount=10, filed_by=personas["staff_xy"], approved_at=timezone.now())
+        for f in firms
+    ])
+    with mock.patch("placards.services.issuing.job_enqueue"):
+        for application in apps:
+            with transaction.atomic():
+                placard_issue(application=application, actor=personas["taskforce"])
+    ids = list(Placard.objects.values_list("pk", flat=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = batch_print_request(actor=personas["staff_xy"], placard_ids=ids)
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE, job.error
+    assert job.result["pages"] == 1000 and job.progress_done == 1000
+    assert len(PdfReader(BytesIO(job.output_file.read())).pages) == 1000
