@@ -87,6 +87,13 @@ class Application(models.Model):
         verbose_name = _("复工申请")
         verbose_name_plural = _("复工申请")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            # The queues rely on it: only an open application waits at a step, and a step has a deadline.
+            models.CheckConstraint(
+                condition=Q(current_step="") | Q(status__in=["submitted", "in_review"], step_deadline__isnull=False),
+                name="app_step_only_when_open",
+            ),
+        ]
         indexes = [
             # Queue order: priority, then deadline, then id — one index per way a queue is scoped.
             models.Index(fields=["current_step", "priority", "step_deadline", "id"], name="app_queue"),

@@ -421,3 +421,11 @@ def test_refusals_write_nothing(personas, staff, firm_xy, large_xy):
 def test_beat_schedule_has_the_approvals_tasks(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"approvals.tasks.send_deadline_reminders", "approvals.tasks.escalate_overdue"} <= tasks
+
+
+def test_the_database_refuses_a_step_on_a_closed_application(staff, firm_xy):
+    from django.db import IntegrityError, transaction
+
+    app = h.submitted(staff, firm_xy)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Application.objects.filter(pk=app.pk).update(status="approved")
