@@ -187,3 +187,27 @@ def test_queue_keyset_pages_cover_everything_once(personas, staff, xy):
     assert len(seen) == 5 and set(seen) == numbers
     priorities = [Application.objects.get(number=n).priority for n in seen]
     assert priorities == sorted(priorities)
+
+
+def test_firm_page_lists_applications_only_for_approving_roles(client_for, staff, liaison_firm):
+    app = h.draft(staff, liaison_firm)
+    url = reverse("enterprises:detail", args=[liaison_firm.pk])
+    assert reverse("approvals:detail", args=[app.pk]) in client_for("staff_xy").get(url).text
+    liaison_page = client_for("liaison_xy").get(url)
+    assert liaison_page.status_code == 200 and 'id="applications"' not in liaison_page.text
+    assert "新建复工申请" not in client_for("secretary_xy").get(url).text
+
+
+def test_office_building_online_work_through_the_form(client_for, xy):
+    building = EnterpriseFactory(jurisdiction=xy, category="office_building", name="烟台测试商务大厦")
+    c = client_for("staff_xy")
+    assert "线上复工" in c.get(reverse("approvals:create", args=[building.pk])).text
+    form = {"requested_reopen_on": "2026-12-20", "returning_headcount": "1", "masks_qty": "100",
+            "thermometers_qty": "2", "disinfectant_litres": "10", "online_work": "on"}
+    r = c.post(reverse("approvals:create", args=[building.pk]), form)
+    assert r.status_code == 400 and "楼宇联络员" in r.text
+    r = c.post(reverse("approvals:create", args=[building.pk]),
+               {**form, "building_liaison": "物业 高峰", "building_liaison_mobile": "13905358888"})
+    assert r.status_code == 302
+    page = c.get(r["Location"]).text
+    assert "物业 高峰" in page and "线上复工" in page
