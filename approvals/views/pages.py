@@ -45,6 +45,10 @@ STEP_ROLES = {
 }
 
 
+def _as_id(value: str) -> int | None:
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
 def get_application(user, pk: int) -> Application:
     try:
         return selectors.application_get(user, pk)
@@ -57,7 +61,7 @@ def application_list(request):
     filters = selectors.ListFilters.from_params(request.GET)
     before = request.GET.get("before", "")
     rows, next_before, total, capped = selectors.application_list(
-        request.user, filters, before=int(before) if before.isdigit() else None
+        request.user, filters, before=_as_id(before)
     )
     return render(request, "approvals/list.html", {
         "rows": rows, "next_before": next_before, "total": total, "capped": capped, "filters": filters,
@@ -71,7 +75,7 @@ def queue(request):
     context = {"tab": tab, "scope": scope_for(request.user)}
     if tab == "done":
         before = request.GET.get("before", "")
-        context["done"] = selectors.done_page(request.user, before=int(before) if before.isdigit() else None)
+        context["done"] = selectors.done_page(request.user, before=_as_id(before))
         context["next_before"] = context["done"][-1].pk if len(context["done"]) == selectors.PAGE_SIZE else None
     else:
         escalated = tab == "escalated"

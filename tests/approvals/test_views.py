@@ -53,6 +53,8 @@ def test_bad_inputs_are_4xx_with_reasons(client_for, staff, firm_xy):
     assert r.status_code == 200
     r = c.get(reverse("approvals:list") + "?before=abc&status=bogus")
     assert r.status_code == 200
+    for url in (reverse("approvals:list") + "?before=" + "9" * 30, reverse("approvals:queue") + "?tab=done&before=" + "9" * 30):
+        assert c.get(url).status_code == 200
     assert app.employees.count() == 2 and not app.materials.exists()
 
 
