@@ -51,9 +51,9 @@ def pdf_name(placard: Placard) -> str:
     return f"placards/{placard.year}/{placard.year}-{placard.serial:05d}.pdf"
 
 
-def placard_render(placard_id: int) -> Placard:
-    """Draw the placard and store it under its one file name (a re-run overwrites, never adds)."""
-    placard = Placard.objects.select_related("enterprise__jurisdiction").get(pk=placard_id)
+def placard_draw(placard: Placard) -> str:
+    """Draw the placard and store it under its one file name (a re-run overwrites, never adds); the row
+    is not written here (``placard.qr_*`` may have been filled in). Returns the file name."""
     matrix, _new = qr_for(placard)
     content = rendering.render_pdf(placard_data(placard, matrix))
     name = pdf_name(placard)
@@ -62,7 +62,18 @@ def placard_render(placard_id: int) -> Placard:
     saved = default_storage.save(name, ContentFile(content))
     if saved != name:  # another worker wrote the same placard in between: keep one file
         default_storage.delete(saved)
+    placard.pdf.name = name
+    return name
+
+
+def placard_load(placard_id: int) -> Placard:
+    return Placard.objects.select_related("enterprise__jurisdiction").get(pk=placard_id)
+
+
+def placard_render(placard_id: int) -> Placard:
+    """Draw and store the placard and record its file on the row."""
+    placard = placard_load(placard_id)
+    name = placard_draw(placard)
     Placard.objects.filter(pk=placard.pk).update(pdf=name, rendered_at=timezone.now(), qr_url=placard.qr_url,
                                                  qr_matrix=placard.qr_matrix)
-    placard.pdf.name = name
     return placard
