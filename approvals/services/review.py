@@ -136,6 +136,20 @@ def application_approved_send(application: Application, *, actor) -> None:
     application_approved.send(sender=Application, application=application, actor=actor)
 
 
+def filer_notify(application: Application) -> None:
+    """Tell the official who filed it when an application is approved, returned or rejected."""
+    from .deadlines import notify
+
+    if application.status not in (S.APPROVED, S.RETURNED, S.REJECTED):
+        return
+    message = _("复工申请%(number)s（%(firm)s）%(status)s") % {
+        "number": application.number or "", "firm": application.enterprise.name,
+        "status": application.get_status_display(),
+    }
+    notify([application.filed_by], message=message, link=application.get_absolute_url(),
+           subject=_("【芝罘复工】办理结果"))
+
+
 def step_decide(*, user, application: Application, step: str, outcome: str, opinion: str,
                 seen_iteration: int | None = None) -> Application:
     """Approve, return or reject at ``step`` (street, department or task force). Caller holds the
@@ -184,6 +198,7 @@ def step_decide(*, user, application: Application, step: str, outcome: str, opin
     decision_record(application=application, kind=kind, outcome=recorded, actor=user, opinion=opinion, items=items)
     if application.status == S.APPROVED:
         application_approved_send(application, actor=user)
+    filer_notify(application)
     return application
 
 

@@ -21,7 +21,7 @@ from .common import (
     step_leave,
     transition_apply,
 )
-from .review import application_approved_send, application_finalise_approval
+from .review import application_approved_send, application_finalise_approval, filer_notify
 
 S = Application.Status
 POST_PERMS = {Signature.Post.SECRETARY: "sign_as_secretary", Signature.Post.DIRECTOR: "sign_as_director"}
@@ -77,6 +77,7 @@ def signature_add(*, user, application: Application, post: str, opinion: str,
                     actor=user, opinion=opinion, post=_post_label(application, post))
     if complete:
         application_approved_send(application, actor=user)
+        filer_notify(application)
     return application
 
 
@@ -103,4 +104,5 @@ def signature_return(*, user, application: Application, post: str, opinion: str,
                      reason=opinion)
     decision_record(application=application, kind=Decision.Kind(post), outcome=Decision.Outcome.RETURNED,
                     actor=user, opinion=opinion, post=_post_label(application, post))
+    filer_notify(application)
     return application

@@ -16,6 +16,7 @@ from approvals.services.deadlines import (
     time_left_label,
 )
 from tests.approvals import helpers as h
+from tests.factories import EnterpriseFactory
 from zhifu_reopen.errors import DomainError
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +102,16 @@ def test_task_force_sees_escalated_items_of_every_step(client_for, personas, sta
     assert app.number in page and "已上报专班" in page
     assert app.number not in client_for("taskforce").get(reverse("approvals:queue")).text  # street step
     assert app.number not in client_for("staff_ds").get(reverse("approvals:queue") + "?tab=escalated").text
+
+
+def test_the_filer_hears_of_returns_and_approvals(personas, staff, firm_xy):
+    from approvals.services.review import street_decide
+    from approvals.services.signatures import signature_add
+
+    app = h.submitted(staff, firm_xy)
+    street_decide(user=staff, application=app, outcome="return", opinion="补正")
+    assert Notification.objects.filter(user=staff, message__contains="已退回").count() == 1
+    app = h.street_approved(staff, EnterpriseFactory(jurisdiction=firm_xy.jurisdiction))
+    signature_add(user=personas["secretary_xy"], application=app, post="secretary", opinion="同意")
+    signature_add(user=personas["director_xy"], application=app, post="director", opinion="同意")
+    assert Notification.objects.filter(user=staff, message__contains="已通过").count() == 1
