@@ -128,10 +128,12 @@ def test_htmx_request_gets_the_fragment_only(client_for, mixed):
     assert set(names_on(response)) == {"向阳乙便利店", "东山丁便利店", "东山戊无主管单位"}
 
 
-def test_names_are_escaped(client_for, xy):
-    EnterpriseFactory(name="<script>alert(1)</script>商店", jurisdiction=xy)
+def test_user_entered_values_are_escaped(client_for, xy):
+    EnterpriseFactory(name="<script>alert(1)</script>商店", prevention_contact='<img src=x onerror="y">',
+                      jurisdiction=xy)
     body = client_for("taskforce").get(URL).content.decode()
     assert "<script>alert(1)" not in body and "&lt;script&gt;alert(1)&lt;/script&gt;商店" in body
+    assert "<img" not in body and "&lt;img src=x onerror=&#34;y&#34;&gt;" in body
 
 
 # ---------------------------------------------------------------------------------------------- keyset
