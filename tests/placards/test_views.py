@@ -64,3 +64,15 @@ def test_pending_render_shows_progress(firm_xy, personas, client_for):
     html = client_for("staff_xy").get(reverse("placards:detail", args=[placard.pk])).content.decode()
     assert "正在生成公示牌PDF" in html and "hx-trigger" in html
     assert client_for("staff_xy").get(reverse("placards:download", args=[placard.pk])).status_code == 404
+
+
+def test_admin_is_read_only(placard, client):
+    from accounts.models import User
+
+    admin = User.objects.create_superuser("root", "r@example.com", "pw-zhifu-123")
+    client.force_login(admin)
+    assert client.get(reverse("admin:placards_placard_changelist")).status_code == 200
+    page = client.get(reverse("admin:placards_placard_change", args=[placard.pk])).content.decode()
+    assert placard.token not in page
+    response = client.post(reverse("admin:placards_placard_change", args=[placard.pk]), {"status": "revoked"})
+    assert response.status_code == 403

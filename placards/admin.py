@@ -1,0 +1,36 @@
+"""Read-only admin views: status changes go through the services (with reason and audit), never here."""
+
+from django.contrib import admin
+
+from .models import Placard, PlacardCounter, PlacardScan
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Placard)
+class PlacardAdmin(ReadOnly):
+    list_display = ("number", "enterprise", "status", "approved_on", "rendered_at", "printed_at")
+    list_filter = ("status", "year", "enterprise__jurisdiction")
+    search_fields = ("number", "code", "enterprise__name")
+    list_select_related = ("enterprise",)
+    exclude = ("token", "qr_url", "qr_matrix")
+
+
+@admin.register(PlacardScan)
+class PlacardScanAdmin(ReadOnly):
+    list_display = ("placard", "scanned_at", "network", "user_agent")
+    list_select_related = ("placard",)
+
+
+@admin.register(PlacardCounter)
+class PlacardCounterAdmin(ReadOnly):
+    list_display = ("year", "last_serial")
