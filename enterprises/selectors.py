@@ -144,7 +144,7 @@ def counted_total(user, filters: EnterpriseFilters, *, using: str = "default") -
         ("jurisdiction_id", filters.jurisdiction), ("department_id", filters.department),
         ("scale", filters.scale), ("category", filters.category), ("operating_status", filters.status),
     ):
-        if value not in (None, ""):
+        if value:  # the same truthiness as enterprise_filter: jurisdiction=0 filters nothing there either
             where.append(f"{column} = %s")
             params.append(value)
     sql = f"SELECT coalesce(sum(n), 0) FROM {COUNTER_TABLE}"

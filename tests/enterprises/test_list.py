@@ -269,11 +269,13 @@ PERSONA_FILTERS = [
 
 
 def assert_counters_match(personas, extra=()):
-    from enterprises.models import Jurisdiction
+    from enterprises.models import Department, Jurisdiction
 
     cases = [*PERSONA_FILTERS, *extra]
     for jurisdiction in Jurisdiction.objects.all()[:3]:
         cases.append(("taskforce", {"jurisdiction": jurisdiction.pk}))
+    cases += [("taskforce", {"jurisdiction": 0}), ("staff_xy", {"scale": "nonsense"}),
+              ("taskforce", {"department": Department.objects.get(code="gxj").pk, "status": "reopened"})]
     for name, params in cases:
         user = personas[name]
         filters = EnterpriseFilters.from_params({k: str(v) for k, v in params.items()})
