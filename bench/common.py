@@ -67,6 +67,9 @@ def bench_database_url() -> str:
     database, so a name without "bench" in it gets "_bench" appended: never the app's own database."""
     url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     parts = urlsplit(url)
+    if not parts.scheme.startswith("postgres"):
+        raise SystemExit(f"make bench measures on PostgreSQL; DATABASE_URL is {parts.scheme}:… "
+                         "(unset it to use postgres://postgres@127.0.0.1:5432/zhifu_bench)")
     name = parts.path.lstrip("/")
     if name and "bench" not in name:
         url = urlunsplit(parts._replace(path=f"/{name}_bench"))
