@@ -3,9 +3,10 @@ the Django template engine cost more than the query behind them."""
 
 from __future__ import annotations
 
+from html import escape
+
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,7 @@ def queue_rows_html(rows: list[dict]) -> SafeString:
     prefix = reverse("approvals:detail", args=[0])[:-2]
     green, priority, escalated = escape(_("绿色通道")), escape(_("优先")), escape(_("已上报专班"))
     round_label = _("第%(n)d轮")
+    tz = timezone.get_current_timezone()
     parts = []
     for r in rows:
         if r["priority"] == 0:
@@ -28,7 +30,8 @@ def queue_rows_html(rows: list[dict]) -> SafeString:
             badge = ""
         again = (f' <span class="tag info">{escape(round_label % {"n": r["iteration"]})}</span>'
                  if r["iteration"] > 1 else "")
-        deadline = timezone.localtime(r["step_deadline"]).strftime("%Y-%m-%d %H:%M") if r["step_deadline"] else ""
+        d = r["step_deadline"].astimezone(tz) if r["step_deadline"] else None
+        deadline = f"{d.year}-{d.month:02d}-{d.day:02d} {d.hour:02d}:{d.minute:02d}" if d else ""
         state = r["deadline_state"]
         flag = f' <span class="tag danger">{escalated}</span>' if r["escalated_at"] else ""
         parts.append(

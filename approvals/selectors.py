@@ -10,6 +10,7 @@ from datetime import datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.scope import scope_for
@@ -127,7 +128,7 @@ def escalated_queryset(user) -> QuerySet[Application]:
 def queue_page(user, *, after: str = "", size: int = PAGE_SIZE, escalated: bool = False) -> QueuePage:
     """Ordered by priority (green channel first, then livelihood), then deadline, then id; keyset
     pagination on that order, matched by the ``app_queue*`` indexes; a capped count."""
-    from .services.deadlines import deadline_state, time_left_label
+    from .services.deadlines import deadline_fraction, deadline_state, time_left_label
 
     qs = escalated_queryset(user) if escalated else queue_queryset(user)
     values = qs.values(*QUEUE_COLUMNS)
@@ -142,11 +143,16 @@ def queue_page(user, *, after: str = "", size: int = PAGE_SIZE, escalated: bool 
     chunk = list(values.order_by("priority", "step_deadline", "id")[: size + 1])
     rows = chunk[:size]
     now = timezone.now()
+    # Labels translated once per page, not once per row.
+    categories = {code: str(label) for code, label in CATEGORY_LABELS.items()}
+    steps = {code: str(label) for code, label in STEP_LABELS.items()}
+    left, over = _("剩余%(h)d小时%(m)d分"), _("超时%(h)d小时%(m)d分")
+    fraction = deadline_fraction()
     for row in rows:
-        row["deadline_state"] = deadline_state(row["step_deadline"], row["step_started_at"], now)
-        row["time_left"] = time_left_label(row["step_deadline"], now)
-        row["category_label"] = CATEGORY_LABELS.get(row["category"], row["category"])
-        row["step_label"] = STEP_LABELS.get(row["current_step"], "")
+        row["deadline_state"] = deadline_state(row["step_deadline"], row["step_started_at"], now, fraction=fraction)
+        row["time_left"] = time_left_label(row["step_deadline"], now, labels=(left, over))
+        row["category_label"] = categories.get(row["category"], row["category"])
+        row["step_label"] = steps.get(row["current_step"], "")
     # A first page that holds everything needs no count; otherwise a count capped at COUNT_CAP.
     if not cursor and len(chunk) <= size:
         total = len(rows)

@@ -34,29 +34,35 @@ def priority_for(category: str) -> int:
     return {"epidemic_supply": 0, "livelihood": 1}.get(category, 2)
 
 
-def deadline_state(deadline: datetime | None, started: datetime | None, now: datetime | None = None) -> str:
-    """'overdue' (red), 'near' (yellow: the last quarter of the allowed time) or 'ok'."""
+def deadline_fraction() -> float:
+    return getattr(settings, "APPROVALS_NEAR_DEADLINE_FRACTION", 0.25)
+
+
+def deadline_state(deadline: datetime | None, started: datetime | None, now: datetime | None = None, *,
+                   fraction: float | None = None) -> str:
+    """'overdue' (red), 'near' (yellow: the last quarter of the allowed time, at least the last hour)
+    or 'ok'."""
     if deadline is None:
         return ""
     now = now or timezone.now()
     if now >= deadline:
         return "overdue"
     total = (deadline - started).total_seconds() if started else 0
-    fraction = getattr(settings, "APPROVALS_NEAR_DEADLINE_FRACTION", 0.25)
+    fraction = deadline_fraction() if fraction is None else fraction
     if (deadline - now).total_seconds() <= max(total * fraction, 3600):
         return "near"
     return "ok"
 
 
-def time_left_label(deadline: datetime | None, now: datetime | None = None) -> str:
+def time_left_label(deadline: datetime | None, now: datetime | None = None, *,
+                    labels: tuple[str, str] | None = None) -> str:
     if deadline is None:
         return ""
     now = now or timezone.now()
+    left, over = labels or (_("剩余%(h)d小时%(m)d分"), _("超时%(h)d小时%(m)d分"))
     seconds = int((deadline - now).total_seconds())
     hours, minutes = divmod(abs(seconds) // 60, 60)
-    if seconds >= 0:
-        return _("剩余%(h)d小时%(m)d分") % {"h": hours, "m": minutes}
-    return _("超时%(h)d小时%(m)d分") % {"h": hours, "m": minutes}
+    return (left if seconds >= 0 else over) % {"h": hours, "m": minutes}
 
 
 def responsible_users(application: Application) -> list[User]:
