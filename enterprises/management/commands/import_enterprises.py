@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from zhifu_reopen.errors import DomainError
 
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         user = self._user(options.get("user"))
         path = Path(options["file"])
         if not path.is_file():
-            raise CommandError(f"找不到文件：{path}")
+            raise CommandError(_("找不到文件：%(path)s") % {"path": path})
         mode = MODE_UPDATE if options["update_existing"] else MODE_REPORT
         try:
             with path.open("rb") as file:
@@ -40,16 +41,16 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         for warning in result.warnings:
-            self.stdout.write(self.style.WARNING(f"提示 第{warning.row}行 [{warning.column}] {warning.message}"))
+            self.stdout.write(self.style.WARNING(_("提示 第%(row)d行 [%(column)s] %(message)s") % warning.as_dict()))
         for error in result.errors:
-            self.stderr.write(f"第{error.row}行 [{error.column}] {error.message}")
+            self.stderr.write(_("第%(row)d行 [%(column)s] %(message)s") % error.as_dict())
         if result.errors:
             self.stderr.write(self.style.ERROR(result.summary))
-            raise CommandError(f"{result.rejected_rows}行被拒绝，未写入任何数据。")
+            raise CommandError(_("%(n)d行被拒绝，未写入任何数据。") % {"n": result.rejected_rows})
         self.stdout.write(self.style.SUCCESS(result.summary))
 
     def _progress(self, done: int, total: int) -> None:
-        self.stdout.write(f"已检查 {done}/{total} 行")
+        self.stdout.write(_("已检查 %(done)d/%(total)d 行") % {"done": done, "total": total})
 
     def _user(self, username: str | None):
         User = get_user_model()
@@ -57,8 +58,8 @@ class Command(BaseCommand):
             try:
                 return User.objects.get(username=username, is_active=True)
             except User.DoesNotExist as exc:
-                raise CommandError(f"找不到用户：{username}") from exc
+                raise CommandError(_("找不到用户：%(name)s") % {"name": username}) from exc
         user = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
         if user is None:
-            raise CommandError("没有可用的超级用户，请用 --user 指定导入人。")
+            raise CommandError(_("没有可用的超级用户，请用 --user 指定导入人。"))
         return user
