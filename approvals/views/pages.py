@@ -137,6 +137,12 @@ def detail_context(request, application: Application) -> dict:
         "current_step_label": Step(step).label if step else "",
         "waiting_for": [str(u) for u in responsible_users(application)] if step else [],
     }
+    if application.status == Application.Status.APPROVED:
+        placard = context["placard"] = _placard_of(application)
+        context["placard_colour"] = placard.STATUS_COLOURS.get(placard.status, "info") if placard else ""
+        context["placard_link"] = scope.role in (
+            Role.STREET_STAFF, Role.STREET_SECRETARY, Role.STREET_DIRECTOR, Role.TASK_FORCE
+        )
     if context["can_submit"]:
         context["submission_problems"] = submission_problems(application)
     if context["can_review"]:
@@ -159,6 +165,15 @@ def detail_context(request, application: Application) -> dict:
     if context["can_remind"]:
         context["remind_form"] = RemindForm()
     return context
+
+
+def _placard_of(application: Application):
+    """The placard issued on approval (placards app), if that app is installed and issued one."""
+    try:
+        from placards.models import Placard
+    except ImportError:  # pragma: no cover - placards is part of the project
+        return None
+    return Placard.objects.filter(application=application).first()
 
 
 def render_detail(request, application: Application, *, errors=None, title="", status=200):

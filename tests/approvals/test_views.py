@@ -213,3 +213,16 @@ def test_office_building_online_work_through_the_form(client_for, xy):
     assert r.status_code == 302
     page = c.get(r["Location"]).text
     assert "物业 高峰" in page and "线上复工" in page
+
+
+def test_approved_application_shows_its_placard(client_for, personas, staff, firm_xy):
+    app = h.street_approved(staff, firm_xy)
+    signature_add(user=personas["secretary_xy"], application=app, post="secretary", opinion="同意")
+    signature_add(user=personas["director_xy"], application=app, post="director", opinion="同意")
+    page = client_for("staff_xy").get(reverse("approvals:detail", args=[app.pk])).text
+    from placards.models import Placard
+
+    placard = Placard.objects.get(application=app)
+    assert placard.number in page and reverse("placards:detail", args=[placard.pk]) in page
+    dept_page = client_for("dept_gxj").get(reverse("approvals:detail", args=[app.pk])).text
+    assert placard.number in dept_page and reverse("placards:detail", args=[placard.pk]) not in dept_page
