@@ -74,9 +74,9 @@ def test_small_firm_draft_to_approved_with_two_signatures(new_page, login, shot,
     number = page.locator("#app-number").inner_text()
     assert number.startswith("ZF")
 
-    # Street review: a verdict on each material, then approve with a common phrase.
-    for radio in page.locator("#verdicts-form input[value=accepted]").all():
-        radio.check()
+    # Street review: a verdict on each material ("all accepted" ticks them), then approve with a phrase.
+    page.click("#accept-all")
+    assert page.locator("#verdicts-form input[value=accepted]:checked").count() == 4
     page.click("#verdicts-btn")
     page.wait_for_selector("text=材料审核结论已保存")
     decide(page, "approve")
@@ -138,7 +138,6 @@ def test_large_firm_three_steps_with_a_return(new_page, login, shot, personas, x
     street.wait_for_selector("text=材料已上传")
     street.click("#submit-btn")
     street.wait_for_selector("text=已提交")
-    street.locator("#verdicts-form input[value=accepted]").first.check()  # the new plan (listed first)
     for radio in street.locator("#verdicts-form input[value=accepted]").all():
         radio.check()
     street.click("#verdicts-btn")
