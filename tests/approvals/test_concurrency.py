@@ -108,3 +108,15 @@ def test_the_same_signature_twice_at_once_is_recorded_once(personas, staff, firm
     assert Signature.objects.filter(application=app).count() == 1
     app.refresh_from_db()
     assert app.status == "in_review"
+
+
+def test_two_officials_filing_for_the_same_firm_at_once(personas, staff, firm_xy, xy):
+    from approvals.services.applications import application_create
+
+    colleague = user_create(username="staff_xy3", password="x" * 12, role=Role.STREET_STAFF, jurisdictions=[xy])
+    results = race(
+        lambda: application_create(user=staff, enterprise=firm_xy, data=h.app_data()),
+        lambda: application_create(user=colleague, enterprise=firm_xy, data=h.app_data()),
+    )
+    assert sorted(r[0] for r in results) == ["ok", "refused"]
+    assert Application.objects.filter(enterprise=firm_xy).count() == 1
