@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import traceback
+from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from .models import Job
+
+log = logging.getLogger(__name__)
 
 
 def jobs_visible(user) -> QuerySet[Job]:
@@ -21,18 +25,49 @@ def job_create(*, kind: str, user=None, params: dict | None = None, total: int =
     return Job.objects.create(kind=kind, created_by=user, params=params or {}, progress_total=total)
 
 
-def job_enqueue(job: Job, task, *args) -> None:
-    """Send ``task(job.pk, *args)`` once the surrounding transaction commits. If the broker is down
-    the job stays pending; a periodic sweep sends it again."""
+def job_enqueue(job: Job, task) -> None:
+    """Send ``task(job.pk)`` once the surrounding transaction commits. The task's name is kept on the
+    row: if the broker is down the job stays pending and ``jobs_sweep`` sends it again later."""
+    if job.task_name != task.name:
+        job.task_name = task.name
+        Job.objects.filter(pk=job.pk).update(task_name=task.name)
 
     def send():
         try:
-            task.delay(job.pk, *args)
+            task.delay(job.pk)
         except Exception:  # broker unreachable: stays pending for the sweep
             return
         Job.objects.filter(pk=job.pk, enqueued_at__isnull=True).update(enqueued_at=timezone.now())
 
     transaction.on_commit(send)
+
+
+STALE_AFTER = timedelta(minutes=10)
+
+
+def jobs_sweep(*, min_age_seconds: int = 30, limit: int = 1000) -> int:
+    """Send again every job whose first send failed (broker down at commit time) and those still pending
+    long after they were sent (the message lost, e.g. a broker restarted without persistence). Sending
+    twice is harmless: tasks are idempotent and leave a finished job alone."""
+    from celery import current_app
+
+    now = timezone.now()
+    unsent = Q(enqueued_at__isnull=True, created_at__lte=now - timedelta(seconds=min_age_seconds))
+    stale = Q(enqueued_at__lte=now - STALE_AFTER)
+    pending = (
+        Job.objects.filter(status=Job.Status.PENDING).exclude(task_name="").filter(unsent | stale)
+        .order_by("id").values_list("pk", "task_name")[:limit]
+    )
+    sent = 0
+    for pk, task_name in pending:
+        try:
+            current_app.tasks[task_name].delay(pk)
+        except Exception as exc:
+            log.warning("jobs sweep: cannot send job %s (%s)", pk, exc)
+            break
+        Job.objects.filter(pk=pk, status=Job.Status.PENDING).update(enqueued_at=timezone.now())
+        sent += 1
+    return sent
 
 
 def job_start(job_id: int) -> Job | None:

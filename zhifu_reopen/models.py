@@ -51,6 +51,7 @@ class Job(models.Model):
     STATUS_COLOURS = {"pending": "info", "running": "warning", "done": "success", "failed": "danger"}
 
     kind = models.CharField(_("类型"), max_length=40, db_index=True)
+    task_name = models.CharField(_("任务"), max_length=100, blank=True, help_text=_("执行本任务的Celery任务名"))
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("提交人"), null=True, blank=True,

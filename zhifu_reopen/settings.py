@@ -174,8 +174,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600, "max_retries": 1}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
-# Placards: re-send render/print jobs whose first send failed (broker down at commit time).
-CELERY_BEAT_SCHEDULE["placards-sweep-pending-jobs"] = {"task": "placards.sweep_pending_jobs", "schedule": 60.0}
+# Every background job (placards, imports, exports): re-send those whose first send failed (broker down
+# at commit time) or whose message was lost.
+CELERY_BEAT_SCHEDULE["jobs-sweep-pending"] = {"task": "jobs.sweep_pending", "schedule": 60.0}
 # Public verify page: requests per address per minute, and scan rows buffered per process.
 PLACARD_VERIFY_RATE_LIMIT = env_int("PLACARD_VERIFY_RATE_LIMIT", 120)
 PLACARD_SCAN_BUFFER = env_int("PLACARD_SCAN_BUFFER", 1 if env_bool("ZHIFU_TESTING") else 50)

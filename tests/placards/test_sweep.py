@@ -3,8 +3,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from placards.tasks import sweep_pending_jobs
 from zhifu_reopen.models import Job
+from zhifu_reopen.tasks import sweep_pending_jobs
 
 from .helpers import approve
 
@@ -29,5 +29,5 @@ def test_sweep_sends_unsent_and_stale_jobs_only(firm_xy, xy, personas):
 
 
 def test_sweep_is_in_the_beat_schedule(settings):
-    entries = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "placards.sweep_pending_jobs"]
+    entries = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "jobs.sweep_pending"]
     assert entries and entries[0]["schedule"] <= 120

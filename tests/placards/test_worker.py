@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from placards.models import Placard
 from placards.services import batch_print_request
-from placards.tasks import render_placard, sweep_pending_jobs
+from placards.tasks import render_placard
 from tests.factories import EnterpriseFactory
 from zhifu_reopen.celery import app
 from zhifu_reopen.models import Job
+from zhifu_reopen.tasks import sweep_pending_jobs
 
 from .helpers import approve, wait_for
 

@@ -1,0 +1,51 @@
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.utils import timezone
+
+from zhifu_reopen.jobs import job_create, job_enqueue, jobs_sweep
+from zhifu_reopen.models import Job
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_job_whose_first_send_failed_is_swept_whatever_its_kind(personas, django_capture_on_commit_callbacks):
+    from enterprises.tasks import enterprise_export_task
+
+    job = job_create(kind="enterprise_export", user=personas["staff_xy"], params={})
+    down = mock.patch.object(enterprise_export_task, "delay", side_effect=ConnectionError("broker down"))
+    with down, django_capture_on_commit_callbacks(execute=True):
+        job_enqueue(job, enterprise_export_task)
+    job.refresh_from_db()
+    assert job.task_name == enterprise_export_task.name
+    assert job.enqueued_at is None and job.status == Job.Status.PENDING
+
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    with mock.patch.object(enterprise_export_task, "delay") as delay:
+        assert jobs_sweep(min_age_seconds=60) == 1
+    delay.assert_called_once_with(job.pk)
+    job.refresh_from_db()
+    assert job.enqueued_at is not None
+    with mock.patch.object(enterprise_export_task, "delay") as delay:
+        assert jobs_sweep(min_age_seconds=60) == 0  # sent now: not again until it is stale
+    delay.assert_not_called()
+
+
+def test_the_sweep_stops_while_the_broker_is_still_down(personas):
+    from enterprises.tasks import enterprise_export_task
+
+    for _ in range(3):
+        job = job_create(kind="enterprise_export", user=personas["staff_xy"], params={})
+        Job.objects.filter(pk=job.pk).update(task_name=enterprise_export_task.name,
+                                            created_at=timezone.now() - timedelta(minutes=5))
+    with mock.patch.object(enterprise_export_task, "delay", side_effect=ConnectionError) as delay:
+        assert jobs_sweep(min_age_seconds=60) == 0
+    assert delay.call_count == 1
+    assert not Job.objects.filter(enqueued_at__isnull=False).exists()
+
+
+def test_jobs_are_visible_to_their_owner_only(client_for, personas):
+    job = job_create(kind="enterprise_export", user=personas["staff_xy"])
+    assert client_for("staff_xy").get(f"/jobs/{job.pk}/").status_code == 200
+    assert client_for("staff_ds").get(f"/jobs/{job.pk}/").status_code == 404
