@@ -202,6 +202,18 @@ CELERY_BEAT_SCHEDULE["approvals-deadline-reminders"] = {
 CELERY_BEAT_SCHEDULE["approvals-escalate-overdue"] = {"task": "approvals.tasks.escalate_overdue", "schedule": 30 * 60.0}
 SURVEY_COVERAGE_DAYS = env_int("SURVEY_COVERAGE_DAYS", 14)
 
+# E-mail (reminders and escalations go to users who have an address). Django 6.1 mailers: SMTP when
+# EMAIL_HOST is set, otherwise written to the console log.
+if os.environ.get("EMAIL_HOST"):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {
+        "host": os.environ["EMAIL_HOST"], "port": env_int("EMAIL_PORT", 25),
+        "username": os.environ.get("EMAIL_HOST_USER", ""), "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+    }}}
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fugong@zhifu.gov.cn")
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
