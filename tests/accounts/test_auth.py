@@ -66,3 +66,33 @@ def test_the_ui_is_chinese_whatever_the_browser_says(client_for):
     assert 'lang="zh-hans"' in body
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert 'lang="en"' in client.get("/").content.decode()
+
+
+def test_scope_follows_guardian_grants_direct_and_through_a_group(org, xy, ds):
+    from django.contrib.auth.models import Group
+    from guardian.shortcuts import assign_perm
+
+    from accounts.scope import compute_scope
+    from accounts.services import post_revoke, user_create
+
+    user = user_create(username="multi", password=PASSWORD, role="street_staff", jurisdictions=[xy])
+    assert compute_scope(user).jurisdiction_ids == {xy.pk}
+    group = Group.objects.create(name="东山帮办")
+    assign_perm("enterprises.work_in_jurisdiction", group, ds)
+    user.groups.add(group)
+    scope = compute_scope(user)
+    assert scope.jurisdiction_ids == {xy.pk, ds.pk}
+    assert "向阳街道" in scope.post_label and "东山街道" in scope.post_label
+    post_revoke(user=user, obj=xy)
+    assert compute_scope(user).jurisdiction_ids == {ds.pk}
+    # A grant of another post on the street gives no staff scope.
+    assign_perm("enterprises.sign_as_secretary", user, xy)
+    assert compute_scope(user).jurisdiction_ids == {ds.pk}
+
+
+def test_a_district_patrol_team_sees_the_whole_district_a_joint_team_its_street(personas, xy):
+    from accounts.scope import compute_scope
+
+    assert compute_scope(personas["inspector_d1"]).district
+    joint = compute_scope(personas["inspector_xy"])
+    assert not joint.district and joint.jurisdiction_ids == {xy.pk}
