@@ -6,7 +6,9 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .models import Role
@@ -103,17 +105,54 @@ def compute_scope(user) -> Scope:
     return Scope(role=role)
 
 
+# Scopes are cached (shared cache) under a version that every change of a grant, a user, a group
+# membership or an org object bumps (accounts.signals); the TTL is only a backstop.
+SCOPE_CACHE_SECONDS = 300
+VERSION_KEY = "scope-version"
+
+
+def _cache_key(user_id: int) -> str:
+    from django.core.cache import cache
+    from django.db import connection
+
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, None)
+        version = cache.get(VERSION_KEY, 1)
+    return f"scope:{connection.settings_dict['NAME']}:{version}:{user_id}"
+
+
+def scopes_invalidate(**_kwargs) -> None:
+    """Forget every cached scope (grants changed). Connected to the signals in accounts.signals."""
+    from django.core.cache import cache
+
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, None)
+
+
 def scope_for(user) -> Scope:
-    """The user's scope, computed once and cached on the user object (one per request)."""
+    """The user's scope: once per request on the user object, and across requests in the cache."""
     cached = getattr(user, "_zhifu_scope", None)
+    if cached is not None:
+        return cached
+    if user is None or not getattr(user, "pk", None) or not user.is_authenticated:
+        return compute_scope(user)
+    from django.core.cache import cache
+
+    key = _cache_key(user.pk)
+    cached = cache.get(key)
     if cached is None:
-        cached = compute_scope(user)
-        if user is not None:
-            with contextlib.suppress(AttributeError):
-                user._zhifu_scope = cached
+        with translation.override(settings.LANGUAGE_CODE):  # the post label is a record: in Chinese
+            cached = compute_scope(user)
+        cache.set(key, cached, SCOPE_CACHE_SECONDS)
+    with contextlib.suppress(AttributeError):
+        user._zhifu_scope = cached
     return cached
 
 
 def forget_scope(user) -> None:
     if hasattr(user, "_zhifu_scope"):
         del user._zhifu_scope
+    scopes_invalidate()

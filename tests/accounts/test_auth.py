@@ -96,3 +96,34 @@ def test_a_district_patrol_team_sees_the_whole_district_a_joint_team_its_street(
     assert compute_scope(personas["inspector_d1"]).district
     joint = compute_scope(personas["inspector_xy"])
     assert not joint.district and joint.jurisdiction_ids == {xy.pk}
+
+
+def test_a_cached_scope_follows_a_revoked_grant_at_once(client_for, personas, xy, firm_xy):
+    from guardian.shortcuts import remove_perm
+
+    client = client_for("staff_xy")
+    assert client.get(firm_xy.get_absolute_url()).status_code == 200  # scope now cached
+    remove_perm("enterprises.work_in_jurisdiction", personas["staff_xy"], xy)
+    assert client.get(firm_xy.get_absolute_url()).status_code == 404
+
+
+def test_a_cached_scope_follows_a_role_change(client_for, personas, firm_xy):
+    client = client_for("staff_xy")
+    assert client.get(firm_xy.get_absolute_url()).status_code == 200
+    user = personas["staff_xy"]
+    user.role = "liaison"
+    user.save()
+    assert client.get(firm_xy.get_absolute_url()).status_code == 404
+
+
+def test_a_joint_team_moved_to_another_street_changes_what_its_inspector_sees(client_for, personas, ds,
+                                                                               firm_xy, firm_ds):
+    from inspections.models import PatrolTeam
+
+    client = client_for("inspector_xy")
+    assert client.get(firm_xy.get_absolute_url()).status_code == 200
+    team = PatrolTeam.objects.get(name="向阳街道联合巡查组")
+    team.jurisdiction = ds
+    team.save()
+    assert client.get(firm_xy.get_absolute_url()).status_code == 404
+    assert client.get(firm_ds.get_absolute_url()).status_code == 200
