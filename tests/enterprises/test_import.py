@@ -20,6 +20,9 @@ from enterprises.services.importing import (
     enterprise_import,
     import_job_run,
 )
+from enterprises.services.importing import files as import_files
+from enterprises.services.importing import rows as import_rows
+from enterprises.services.importing import writer as import_writer
 from enterprises.validators import credit_check_char, make_credit_code
 from tests.enterprises.import_helpers import csv_bytes, csvfile, row, upload, xlsx, xlsx_bytes
 from tests.factories import EnterpriseFactory
@@ -359,7 +362,8 @@ def test_oversized_file(staff, settings):
 
 
 def test_too_many_rows(staff, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_ROWS", 5)
+    monkeypatch.setattr(import_files, "MAX_ROWS", 5)
+    monkeypatch.setattr(import_rows, "MAX_ROWS", 5)
     error = _bad(staff, xlsx([row(i) for i in range(6)]))
     assert error.code == "too_many_rows" and "上限5行" in error.message
 
@@ -378,7 +382,8 @@ def without_dimension(content: bytes) -> bytes:
 
 
 def test_too_many_rows_counted_while_reading_when_the_file_does_not_say(staff, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_ROWS", 3)
+    monkeypatch.setattr(import_files, "MAX_ROWS", 3)
+    monkeypatch.setattr(import_rows, "MAX_ROWS", 3)
     content = without_dimension(xlsx_bytes([row(i) for i in range(4)]))
     assert importing.import_inspect(upload(content), "企业.xlsx").rows_estimate is None
     error = _bad(staff, upload(content, "企业.xlsx"))
@@ -571,18 +576,19 @@ def test_the_task_fails_the_job_on_a_file_refused_by_the_service(staff):
 @pytest.fixture
 def threaded(monkeypatch):
     """Small batches so a few rows make several, on the writer thread (real transactions)."""
-    monkeypatch.setattr(importing, "BATCH", 2)
+    monkeypatch.setattr(import_rows, "BATCH", 2)
+    monkeypatch.setattr(import_writer, "BATCH", 2)
     from django.db import connection
 
     assert connection.vendor == "postgresql" and not connection.in_atomic_block
     seen = []
-    original = importing._ThreadRunner.start
+    original = import_writer._ThreadRunner.start
 
     def start(self):
         seen.append(self)
         original(self)
 
-    monkeypatch.setattr(importing._ThreadRunner, "start", start)
+    monkeypatch.setattr(import_writer._ThreadRunner, "start", start)
     return seen
 
 
@@ -631,7 +637,8 @@ def test_writer_thread_dry_run_and_update_counts_are_exact_and_rolled_back(staff
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_writer_thread_stops_cleanly_when_the_file_is_refused_mid_way(staff, threaded, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_ROWS", 9)
+    monkeypatch.setattr(import_files, "MAX_ROWS", 9)
+    monkeypatch.setattr(import_rows, "MAX_ROWS", 9)
     content = without_dimension(xlsx_bytes([row(i) for i in range(1, 12)]))
     with pytest.raises(ImportFileError):
         run(staff, upload(content, "企业.xlsx"))
@@ -645,7 +652,7 @@ def test_writer_thread_failure_is_raised_and_rolled_back(staff, threaded, monkey
     def broken(rows, now):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importing, "_insert_firms", broken)
+    monkeypatch.setattr(import_writer, "_insert_firms", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         run(staff, xlsx([row(i) for i in range(1, 12)]))
     assert not threaded[0].is_alive()
