@@ -12,6 +12,7 @@ from accounts.services import user_create
 from enterprises.models import Department, Jurisdiction
 from enterprises.org import org_ensure
 from inspections.models import LiaisonAssignment, PatrolTeam
+from tests.celery_worker import celery_worker_proc  # noqa: F401 (shared fixture)
 from tests.factories import EnterpriseFactory
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"

@@ -12,8 +12,3 @@ def large_xy(xy, gxj):
 @pytest.fixture
 def staff(personas):
     return personas["staff_xy"]
-
-
-# The real-worker fixture of the placard tests (a `celery worker` subprocess against REDIS_URL and the
-# test database), reused for the beat tasks.
-from tests.placards.conftest import celery_worker_proc  # noqa: E402,F401

@@ -1,0 +1,84 @@
+"""A real Celery worker for the tests that need one (marker ``redis``): a ``celery -A zhifu_reopen
+worker`` subprocess against REDIS_URL and the test database, terminated in ``finally``."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from tests.placards.helpers import wait_for
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Worker:
+    def __init__(self, env: dict, log_path: Path):
+        self.env = env
+        self.log_path = log_path
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> Worker:
+        self.log = open(self.log_path, "ab")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "zhifu_reopen", "worker", "-l", "info", "--pool", "prefork",
+             "--concurrency", "1", "-n", f"placards-test-{os.getpid()}@%h",
+             "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        wait_for(lambda: b"ready." in self.log_path.read_bytes(), timeout=60, message="celery worker ready")
+        return self
+
+    def children(self) -> list:
+        import psutil
+
+        return psutil.Process(self.proc.pid).children(recursive=True)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+        if getattr(self, "log", None):
+            self.log.close()
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+@pytest.fixture
+def celery_worker_proc(transactional_db, settings, tmp_path):
+    """Start a real ``celery -A zhifu_reopen worker`` against REDIS_URL and the test database; tasks
+    are sent for real (not eager) for the duration of the test."""
+    from zhifu_reopen.celery import app
+
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        pytest.skip("needs REDIS_URL")
+    db = connection.settings_dict
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST'] or '127.0.0.1'}:"
+                     f"{db['PORT'] or 5432}/{db['NAME']}" if connection.vendor == "postgresql"
+                     else f"sqlite:///{db['NAME']}",
+        REDIS_URL=redis_url, ZHIFU_TESTING="1", MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        CONN_MAX_AGE="0",
+    )
+    env.setdefault("PYTHONPATH", str(ROOT))
+    old = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    app.control.purge()  # leftovers of an interrupted run
+    worker = Worker(env, tmp_path / "worker.log")
+    try:
+        yield worker.start()
+    finally:
+        worker.stop()
+        app.conf.task_always_eager = old
