@@ -4,6 +4,8 @@ and a read-only view of firms: firms change only through the services, which wri
 from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
+from zhifu_reopen.admin_base import ReadOnlyAdmin
+
 from .models import Community, Department, Enterprise, Grid, Jurisdiction, SurveyVisit
 
 
@@ -35,17 +37,6 @@ class CommunityAdmin(admin.ModelAdmin):
 class DepartmentAdmin(GuardedModelAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Enterprise)

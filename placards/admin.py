@@ -2,22 +2,13 @@
 
 from django.contrib import admin
 
+from zhifu_reopen.admin_base import ReadOnlyAdmin
+
 from .models import Placard, PlacardCounter, PlacardScan
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Placard)
-class PlacardAdmin(ReadOnly):
+class PlacardAdmin(ReadOnlyAdmin):
     list_display = ("number", "enterprise", "status", "approved_on", "rendered_at", "printed_at")
     list_filter = ("status", "year", "enterprise__jurisdiction")
     search_fields = ("number", "code", "enterprise__name")
@@ -26,11 +17,11 @@ class PlacardAdmin(ReadOnly):
 
 
 @admin.register(PlacardScan)
-class PlacardScanAdmin(ReadOnly):
+class PlacardScanAdmin(ReadOnlyAdmin):
     list_display = ("placard", "scanned_at", "network", "user_agent")
     list_select_related = ("placard",)
 
 
 @admin.register(PlacardCounter)
-class PlacardCounterAdmin(ReadOnly):
+class PlacardCounterAdmin(ReadOnlyAdmin):
     list_display = ("year", "last_serial")

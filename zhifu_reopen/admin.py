@@ -1,23 +1,15 @@
 from django.contrib import admin
 
+from .admin_base import ReadOnlyAdmin
 from .models import AuditEntry, Job
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "actor", "post", "action", "target_repr")
     list_filter = ("action",)
     search_fields = ("target_repr", "actor__username", "reason")
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Job)

@@ -47,8 +47,13 @@ def test_admin_is_for_superusers_only(client, personas):
 def test_admin_pages_render_for_a_superuser(admin_client, org, firm_xy):
     for url in ["/admin/", "/admin/enterprises/jurisdiction/", "/admin/enterprises/enterprise/",
                 f"/admin/enterprises/enterprise/{firm_xy.pk}/change/", "/admin/accounts/user/",
-                "/admin/zhifu_reopen/auditentry/", "/admin/inspections/patrolteam/"]:
+                "/admin/zhifu_reopen/auditentry/", "/admin/inspections/patrolteam/",
+                "/admin/approvals/application/", "/admin/approvals/material/", "/admin/placards/placard/",
+                "/admin/zhifu_reopen/job/"]:
         assert admin_client.get(url).status_code == 200, url
+    # Business records are read-only there: they change through their services (rules + audit).
+    assert admin_client.get("/admin/enterprises/enterprise/add/").status_code == 403
+    assert admin_client.get("/admin/approvals/application/add/").status_code == 403
 
 
 def test_each_role_lands_on_its_own_work(client_for, liaison_firm, firm_ds):
