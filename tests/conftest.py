@@ -58,6 +58,18 @@ def _fast_password_hasher():
 
 
 @pytest.fixture(autouse=True)
+def _chinese_by_default():
+    """Each test starts in the default language: a test that switches to English must not leave the
+    thread's active language to the next one."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _celery_eager(settings):
     """Unit tests run tasks inline; tests marked ``redis`` use the real worker fixture instead."""
     from zhifu_reopen.celery import app
