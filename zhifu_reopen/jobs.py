@@ -7,7 +7,7 @@ import traceback
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .models import Job
@@ -83,10 +83,6 @@ def job_progress(job_id: int, done: int, total: int | None = None) -> None:
     if total is not None:
         fields["progress_total"] = total
     Job.objects.filter(pk=job_id).update(**fields)
-
-
-def job_advance(job_id: int, step: int = 1) -> None:
-    Job.objects.filter(pk=job_id).update(progress_done=F("progress_done") + step)
 
 
 def job_finish(job: Job, *, result: dict | None = None, output_name: str = "", output=None) -> None:
