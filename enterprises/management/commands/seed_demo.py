@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils.module_loading import import_string
 
 from accounts.models import Role, User
@@ -41,7 +42,13 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="run even with DEBUG off")
         parser.add_argument("--if-empty", action="store_true", help="do nothing when firms already exist")
 
-    def handle(self, *args, enterprises: int, force: bool, if_empty: bool, **options):
+    def handle(self, *args, **options):
+        # Seeding sends no e-mail (notifications of the demo decisions go to a null mailer): the demo
+        # accounts are the last thing printed.
+        with override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}):
+            self.seed(**options)
+
+    def seed(self, *, enterprises: int, force: bool, if_empty: bool, **options):
         if not settings.DEBUG and not force:
             raise CommandError("seed_demo 会写入演示数据：DEBUG 关闭时请加 --force 确认。")
         if if_empty and Enterprise.objects.exists():
