@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export DEBUG ?= 1
+# Placard QR codes point at the address actually served.
+export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
 # A Python >= 3.12: first on PATH, then pyenv's versions.
 PYTHON_312 := $(shell for p in python3.14 python3.13 python3.12 python3 $$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \

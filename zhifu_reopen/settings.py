@@ -39,8 +39,16 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-# Absolute base of public links (placard QR codes point here).
-PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute base of public links (placard QR codes point here). `make run` exports it from HOST/PORT; in
+# production an unset value would print placards that scan to a dead link, so it stops start-up.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").strip().rstrip("/")
+if not PUBLIC_BASE_URL:
+    if not DEBUG and not env_bool("ZHIFU_TESTING"):
+        raise ImproperlyConfigured(
+            "PUBLIC_BASE_URL must be set when DEBUG is off: the absolute address the public reaches this "
+            "server at (e.g. https://fugong.example.gov.cn), which placard QR codes point to."
+        )
+    PUBLIC_BASE_URL = f"http://{os.environ.get('HOST') or '127.0.0.1'}:{os.environ.get('PORT') or '8000'}"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

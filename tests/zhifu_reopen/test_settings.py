@@ -8,7 +8,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def load_settings(**env):
     clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ZHIFU_TESTING",
-                                                              "DATABASE_URL", "REDIS_URL"}}
+                                                              "DATABASE_URL", "REDIS_URL",
+                                                              "PUBLIC_BASE_URL", "HOST", "PORT"}}
     clean.update(env)
     code = (
         "import zhifu_reopen.settings as s; "
@@ -31,8 +32,38 @@ def test_defaults_are_embedded_sqlite_and_inline_tasks():
 
 
 def test_services_come_from_the_environment():
-    result = load_settings(SECRET_KEY="x" * 50, DATABASE_URL="postgres://u@db:5432/zhifu",
+    result = load_settings(SECRET_KEY="x" * 50, PUBLIC_BASE_URL="https://fugong.example.gov.cn",
+                           DATABASE_URL="postgres://u@db:5432/zhifu",
                            REDIS_URL="redis://cache:6379/0")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.postgresql", "False",
                                      "django.core.cache.backends.redis.RedisCache"]
+
+
+def public_base_url(**env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ZHIFU_TESTING",
+                                                              "PUBLIC_BASE_URL", "HOST", "PORT"}}
+    clean.update(env)
+    code = "import zhifu_reopen.settings as s; print(s.PUBLIC_BASE_URL)"
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True)
+
+
+def test_an_unset_public_base_url_stops_start_up_in_production():
+    result = public_base_url(DEBUG="0", SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "PUBLIC_BASE_URL must be set" in result.stderr
+
+
+def test_an_unset_public_base_url_follows_the_served_host_and_port():
+    result = public_base_url(DEBUG="1", HOST="0.0.0.0", PORT="8123")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "http://0.0.0.0:8123"
+    result = public_base_url(DEBUG="0", SECRET_KEY="x" * 50, PUBLIC_BASE_URL="https://fugong.example.gov.cn/")
+    assert result.stdout.strip() == "https://fugong.example.gov.cn"
+
+
+def test_make_run_exports_the_served_address():
+    env = {k: v for k, v in os.environ.items() if k not in {"PUBLIC_BASE_URL", "HOST", "PORT", "MAKEFLAGS"}}
+    result = subprocess.run(["make", "-s", "--eval", "show-base-url: ; @echo $$PUBLIC_BASE_URL", "show-base-url",
+                             "HOST=192.0.2.7", "PORT=8123"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.stdout.strip() == "http://192.0.2.7:8123", result.stderr
