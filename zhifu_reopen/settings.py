@@ -122,7 +122,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Fails open (a miss / no-op while Redis is down) with short socket timeouts: pages fall back to the DB.
+    CACHES = {"default": {"BACKEND": "zhifu_reopen.cache.FailOpenRedisCache", "LOCATION": REDIS_URL,
+                          "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
     # Sessions read from the shared cache (written through to the database): one query less a request.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:

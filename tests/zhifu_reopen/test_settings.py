@@ -37,7 +37,7 @@ def test_services_come_from_the_environment():
                            REDIS_URL="redis://cache:6379/0")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.postgresql", "False",
-                                     "django.core.cache.backends.redis.RedisCache"]
+                                     "zhifu_reopen.cache.FailOpenRedisCache"]
 
 
 def public_base_url(**env):
