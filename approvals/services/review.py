@@ -26,6 +26,7 @@ from .common import (
     state_of,
     step_enter,
     step_leave,
+    street_reviewer_check,
     transition_apply,
 )
 
@@ -66,6 +67,7 @@ def material_verdicts_set(*, user, application: Application, verdicts: dict[int,
     application = application_lock(application)
     require_street_staff(user, application)
     expect_state(application, status=(S.SUBMITTED,), step=Step.STREET)
+    street_reviewer_check(user, application)
     materials = {m.pk: m for m in application.materials.filter(is_current=True)}
     problems = []
     for pk, (verdict, reason) in verdicts.items():
@@ -160,7 +162,7 @@ def step_decide(*, user, application: Application, step: str, outcome: str, opin
     if outcome not in OUTCOMES:
         raise DomainError(_("请选择办理结果：同意、退回或不予通过。"), code="invalid")
     application = application_lock(application)
-    require_step_actor(user, application, step)
+    note = require_step_actor(user, application, step)
     status = (S.SUBMITTED,) if step == Step.STREET else (S.IN_REVIEW,)
     expect_state(application, status=status, step=step, seen_iteration=seen_iteration)
     opinion = require_opinion(opinion)
@@ -195,7 +197,11 @@ def step_decide(*, user, application: Application, step: str, outcome: str, opin
         recorded = Decision.Outcome.REJECTED
     application_save(application, actor=user, action=f"application.{step}.{outcome}", before=before,
                      reason=opinion)
-    decision_record(application=application, kind=kind, outcome=recorded, actor=user, opinion=opinion, items=items)
+    post = ""
+    if note:  # the exception is written into the timeline, never cut off
+        post = f"{user.post_label()[:118 - len(note)]}（{note}）"
+    decision_record(application=application, kind=kind, outcome=recorded, actor=user, opinion=opinion, items=items,
+                    post=post)
     if application.status == S.APPROVED:
         application_approved_send(application, actor=user)
     filer_notify(application)

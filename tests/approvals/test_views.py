@@ -60,7 +60,8 @@ def test_bad_inputs_are_4xx_with_reasons(client_for, staff, firm_xy):
 
 def test_street_review_through_pages(client_for, staff, firm_xy):
     app = h.submitted(staff, firm_xy)
-    c = client_for("staff_xy")
+    c = client_for(None)
+    c.force_login(h.colleague(staff))  # the second official of the street: the filer does not review
     data = {f"verdict_{m.pk}": "accepted" for m in app.materials.all()}
     plan = app.materials.get(kind="plan")
     data[f"verdict_{plan.pk}"] = "revision"
