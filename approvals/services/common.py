@@ -215,12 +215,43 @@ STATE_FIELDS = ["status", "current_step", "iteration", "step_deadline"]
 
 
 def application_save(application: Application, *, actor, action: str, before: dict, reason: str = "") -> None:
+    """Every change of an application's state is saved here, so the rule that keeps the firm and its
+    placard truthful (``approval_follow``) runs on every path."""
     application.full_clean(exclude=["enterprise", "filed_by", "jurisdiction", "department"])
     application.save()
     audit_record(
         actor=actor, action=action, target=application, enterprise=application.enterprise,
         before=before, after=snapshot(application, STATE_FIELDS), reason=reason,
     )
+    approval_follow(application, actor=actor, before_status=before.get("status", ""), reason=reason)
+
+
+def approval_follow(application: Application, *, actor, before_status: str, reason: str) -> None:
+    """An application approved once and then rejected or withdrawn (after a change of substance sent it
+    back to review) no longer stands approved: the firm is no longer 已复工 and the placard is revoked
+    (``application_approval_lapsed`` receiver), with the decision's reason, in this transaction. While
+    such an application is back under review the firm and the placard stay as they are (the verify page
+    says 变更审核中)."""
+    from enterprises.choices import OperatingStatus
+    from enterprises.models import Enterprise
+
+    from ..signals import application_approval_lapsed
+
+    if application.approved_at is None or application.status not in Application.FINAL:
+        return
+    if before_status == application.status:
+        return
+    why = _("复工申请%(n)s%(status)s：%(reason)s") % {
+        "n": application.number or "", "status": application.get_status_display(), "reason": reason or "—",
+    }
+    firm = Enterprise.objects.select_for_update().get(pk=application.enterprise_id)
+    if firm.operating_status == OperatingStatus.REOPENED:
+        Enterprise.objects.filter(pk=firm.pk).update(operating_status=OperatingStatus.NOT_REOPENED,
+                                                     updated_at=timezone.now())
+        audit_record(actor=actor, action="enterprise.reopen_revoked", target=firm,
+                     before={"operating_status": firm.operating_status},
+                     after={"operating_status": OperatingStatus.NOT_REOPENED}, reason=why)
+    application_approval_lapsed.send(sender=Application, application=application, actor=actor, reason=why)
 
 
 def state_of(application: Application) -> dict:

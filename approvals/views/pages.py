@@ -140,7 +140,7 @@ def detail_context(request, application: Application) -> dict:
         "current_step_label": Step(step).label if step else "",
         "waiting_for": [str(u) for u in responsible_users(application)] if step else [],
     }
-    if application.status == Application.Status.APPROVED:
+    if application.approved_at is not None:  # approved once: its placard, whatever it says now
         placard = context["placard"] = _placard_of(application)
         context["placard_colour"] = placard.STATUS_COLOURS.get(placard.status, "info") if placard else ""
         context["placard_link"] = scope.role in (
