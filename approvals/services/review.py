@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from enterprises.choices import OperatingStatus
 from enterprises.models import Enterprise
 from zhifu_reopen.audit import audit_record
+from zhifu_reopen.date_bounds import validate_past_moment
 from zhifu_reopen.errors import DomainError
 
 from ..models import Application, Decision, LeaderMeeting, Material, Step
@@ -48,8 +50,11 @@ def leader_meeting_record(*, user, application: Application, principal: str, met
         problems.append(_("请填写见面情况"))
     if met_at is None:
         problems.append(_("请填写见面时间"))
-    elif met_at > timezone.now():
-        problems.append(_("见面时间不能晚于现在"))
+    else:
+        try:
+            validate_past_moment(met_at, label=_("见面时间"))
+        except ValidationError as exc:
+            problems.extend(exc.messages)
     if problems:
         raise DomainError(_("负责人见面未记录："), messages=problems, code="invalid")
     meeting = LeaderMeeting(application=application, official=user, principal=principal.strip()[:50],

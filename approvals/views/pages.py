@@ -179,8 +179,13 @@ def _placard_of(application: Application):
     return Placard.objects.filter(application=application).first()
 
 
-def render_detail(request, application: Application, *, errors=None, title="", status=200):
+def render_detail(request, application: Application, *, errors=None, title="", status=200, bound=None):
+    """``bound``: forms to show again as submitted, with their errors at the fields
+    (e.g. ``{"meeting_form": form}``)."""
     context = detail_context(request, application)
+    for name, form in (bound or {}).items():
+        if context.get(name) is not None:
+            context[name] = form
     context["errors"] = errors or []
     context["error_title"] = title
     return render(request, "approvals/detail.html", context, status=status)

@@ -2,7 +2,7 @@
 in two separate browser sessions; (b) a large firm through the three steps with one return and
 resubmission; (c) a green-channel firm at the top of a queue."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -37,7 +37,7 @@ def test_small_firm_draft_to_approved_with_two_signatures(new_page, login, shot,
     login(page, staff)
     page.goto(f"{live_server.url}/enterprises/{firm_xy.pk}/")
     page.click("#applications >> text=新建复工申请")
-    page.fill("#id_requested_reopen_on", "2026-12-20")
+    page.fill("#id_requested_reopen_on", (date.today() + timedelta(days=18)).isoformat())
     page.fill("#id_returning_headcount", "1")
     page.fill("#id_masks_qty", "300")
     page.fill("#id_thermometers_qty", "3")

@@ -78,7 +78,7 @@ def build_approvals(world):
 
 
 def application_data(world):
-    return {"requested_reopen_on": "2026-12-20", "returning_headcount": "1", "masks_qty": "100",
+    return {"requested_reopen_on": (date.today() + timedelta(days=18)).isoformat(), "returning_headcount": "1", "masks_qty": "100",
             "thermometers_qty": "2", "disinfectant_litres": "10"}
 
 
