@@ -50,6 +50,8 @@ FIRMS = [
     ("东山华泰商贸有限公司", "small", "general", "370602002", "swj", "approved"),
 ]
 STAFF = {"370602001": "staff_xy", "370602002": "staff_ds"}
+# The street step is taken by another official than the filer (separation of duties).
+STREET_REVIEWER = {"370602001": "staff_xy2", "370602002": "staff_ds2"}
 SECRETARY = {"370602001": "secretary_xy", "370602002": "secretary_ds"}
 DIRECTOR = {"370602001": "director_xy", "370602002": "director_ds"}
 REVIEWER = {"gxj": "dept_gxj", "swj": "dept_swj"}
@@ -119,7 +121,7 @@ def _street_return(staff, application: Application) -> Application:
 
 
 def _play(plan: str, application: Application, users: dict, street: str, dept: str) -> None:
-    staff = users[STAFF[street]]
+    staff, street_reviewer = users[STAFF[street]], users[STREET_REVIEWER[street]]
     reviewer = users.get(REVIEWER.get(dept, ""))
     secretary, director, tf = users[SECRETARY[street]], users[DIRECTOR[street]], users["taskforce"]
     if plan == "draft":
@@ -131,20 +133,20 @@ def _play(plan: str, application: Application, users: dict, street: str, dept: s
                 step_started_at=timezone.now() - timedelta(hours=6), step_deadline=timezone.now() - timedelta(hours=2))
         return
     if plan == "reviewing":
-        material_verdicts_set(user=staff, application=application, verdicts={
+        material_verdicts_set(user=street_reviewer, application=application, verdicts={
             m.pk: ("accepted", "") for m in application.materials.filter(is_current=True, kind__in=["plan", "pledge"])})
         return
     if plan == "withdrawn":
         filing.application_withdraw(user=staff, application=application, reason="企业决定推迟复工")
         return
     if plan == "rejected":
-        street_decide(user=staff, application=application, outcome="reject",
+        street_decide(user=street_reviewer, application=application, outcome="reject",
                       opinion="经现场核查，该场所属于人员密集场所，暂不具备复工条件，不予复工。")
         return
     if plan == "returned":
-        _street_return(staff, application)
+        _street_return(street_reviewer, application)
         return
-    application = _street_pass(staff, application)
+    application = _street_pass(street_reviewer, application)
     if plan in ("at_signature",):
         return
     if application.chain == Application.Chain.DUAL_SIGNATURE:
@@ -168,7 +170,7 @@ def _play(plan: str, application: Application, users: dict, street: str, dept: s
         application.refresh_from_db()
         filing.material_upload(user=staff, application=application, kind="plan", upload=_pdf("防控方案（修订）.pdf"))
         application = filing.application_submit(user=staff, application=application)
-        _street_pass(staff, application)
+        _street_pass(street_reviewer, application)
         return
     application = department_decide(user=reviewer, application=application, outcome="approve",
                                     opinion="经审核，符合行业复工条件，同意。")
@@ -188,7 +190,7 @@ def seed(stdout=None) -> int:
     if Application.objects.filter(enterprise__credit_code=make_credit_code("370602", SERIAL_BASE)).exists():
         return 0
     users = {u.username: u for u in User.objects.filter(username__in=[
-        *STAFF.values(), *SECRETARY.values(), *DIRECTOR.values(), *REVIEWER.values(), "taskforce"])}
+        *STAFF.values(), *STREET_REVIEWER.values(), *SECRETARY.values(), *DIRECTOR.values(), *REVIEWER.values(), "taskforce"])}
     count = 0
     with transaction.atomic():
         for index, (name, scale, category, street, dept, plan) in enumerate(FIRMS):

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhifu_reopen.date_bounds import validate_coming_day, validate_past_moment
+
 from .models import Application, Material, ReturningEmployee, Signature
 
 # 常用语: common phrases offered beside every opinion box (picked, then edited).
@@ -42,6 +44,13 @@ class ApplicationForm(forms.ModelForm):
         if self.instance.pk is None or self.instance.status != Application.Status.APPROVED:
             del self.fields["reason"]
 
+    def clean_requested_reopen_on(self):
+        value = self.cleaned_data.get("requested_reopen_on")
+        # A day already stored may have passed since: only a new day is checked.
+        if value is not None and not (self.instance.pk and value == self.instance.requested_reopen_on):
+            validate_coming_day(value, label=_("拟复工日期"))
+        return value
+
 
 class MaterialUploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("材料类型"), choices=Material.Kind.choices)
@@ -68,6 +77,10 @@ class MeetingForm(forms.Form):
     met_at = forms.DateTimeField(label=_("见面时间"), widget=DateTimeInput(),
                                  input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"])
     outcome = forms.CharField(label=_("见面情况"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_met_at(self):
+        value = self.cleaned_data.get("met_at")
+        return validate_past_moment(value, label=_("见面时间")) if value is not None else value
 
 
 class DecisionForm(forms.Form):

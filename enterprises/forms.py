@@ -52,6 +52,12 @@ class SurveyVisitForm(forms.ModelForm):
             "observed_status": forms.Select(attrs={"class": "input"}),
         }
 
+    def clean_visited_on(self):
+        from zhifu_reopen.date_bounds import validate_past_day
+
+        value = self.cleaned_data.get("visited_on")
+        return validate_past_day(value, label=_("走访日期")) if value is not None else value
+
 
 class EnterpriseFilterForm(forms.Form):
     q = forms.CharField(label=_("名称或信用代码"), required=False, max_length=50)

@@ -133,7 +133,7 @@ def enterprise_list(request):
 
 
 @roles_required(*ALL_ROLES)
-def enterprise_detail(request, pk: int):
+def enterprise_detail(request, pk: int, *, visit_form=None, status=200):
     enterprise = _get(request.user, pk)
     context = {
         "enterprise": enterprise,
@@ -144,9 +144,9 @@ def enterprise_detail(request, pk: int):
         "can_edit": request.user.is_superuser
         or (request.user.role == Role.STREET_STAFF),
         "can_survey": request.user.is_superuser or request.user.role in SURVEYORS,
-        "visit_form": SurveyVisitForm(),
+        "visit_form": visit_form or SurveyVisitForm(),
     }
-    return render(request, "enterprises/detail.html", context)
+    return render(request, "enterprises/detail.html", context, status=status)
 
 
 def _duplicate_message(code: str, exclude_pk=None):
@@ -226,11 +226,9 @@ def survey_visit_create(request, pk: int):
             return redirect(enterprise)
         messages.success(request, _("已记录走访。"))
         return redirect(enterprise)
-    errors = "；".join(f"{form.fields[f].label if f in form.fields else ''}{' '.join(e)}"
-                      for f, e in form.errors.items())
-    messages.error(request, _("走访记录未保存：%(errors)s") % {"errors": errors})
-    response = redirect(enterprise)
-    return response
+    # Refused: the page again with the form as typed and the reason at the field (400), nothing stored.
+    messages.error(request, _("走访记录未保存，请修改。"))
+    return enterprise_detail(request, pk, visit_form=form, status=400)
 
 
 @roles_required(Role.STREET_STAFF, Role.STREET_SECRETARY, Role.STREET_DIRECTOR, Role.TASK_FORCE)

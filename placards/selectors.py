@@ -39,7 +39,7 @@ def placard_get(user, pk: int) -> Placard:
 
 
 VERIFY_FIELDS = ("id", "number", "code", "status", "status_reason", "status_changed_at", "approved_on",
-                 "enterprise__name", "enterprise__jurisdiction__name")
+                 "enterprise__name", "enterprise__jurisdiction__name", "application__status")
 _verify_sql: dict[str, str] = {}
 
 

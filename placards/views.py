@@ -85,7 +85,10 @@ def placard_list(request):
 @roles_required(*PRINT_ROLES)
 @require_GET
 def placard_detail(request, pk: int):
-    placard = _get(request, pk)
+    return _detail_page(request, _get(request, pk))
+
+
+def _detail_page(request, placard: Placard, status: int = 200):
     history = list(AuditEntry.objects.filter(target_type="placards.placard", target_id=placard.pk)
                    .select_related("actor")[:50])
     for entry in history:
@@ -94,10 +97,11 @@ def placard_detail(request, pk: int):
         "placard": placard, "can_change_status": can_change_status(request.user), "status_form": StatusForm(),
         "history": history,
         "scan_count": placard.scans.count(),
+        "under_review": services.placard_under_change_review(placard.status, placard.application.status),
     }
     if request.headers.get("HX-Request"):
-        return render(request, "placards/_file.html", context)
-    return render(request, "placards/detail.html", context)
+        return render(request, "placards/_file.html", context, status=status)
+    return render(request, "placards/detail.html", context, status=status)
 
 
 @roles_required(*PRINT_ROLES)
@@ -119,6 +123,9 @@ def placard_reprint(request, pk: int):
         job = services.placard_render_request(placard=placard, actor=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
+        if exc.code == "revoked":  # refused: the page says why, with a 409
+            placard.refresh_from_db()
+            return _detail_page(request, placard, status=409)
         return redirect(placard)
     messages.success(request, _("已提交重新生成，完成后可下载。"))
     return redirect("jobs:detail", job.pk)
@@ -131,7 +138,7 @@ def placard_batch(request):
     if request.POST.get("all") == "1":
         request.GET = request.POST  # the filters travel with the form
         _form, qs = _filtered(request)
-        ids = list(qs.order_by("id").values_list("pk", flat=True))
+        ids = list(qs.exclude(status=Placard.Status.REVOKED).order_by("id").values_list("pk", flat=True))
     else:
         ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
     try:
@@ -183,6 +190,7 @@ STATUS_WORDS = {
     Placard.Status.SUSPENDED: gettext_lazy("已暂停 · 暂停营业整改中"),
     Placard.Status.REVOKED: gettext_lazy("已撤销 · 不得复工"),
 }
+UNDER_REVIEW_WORD = gettext_lazy("有效 · 准许复工（变更审核中）")
 
 
 def _public_page(name: str, context: dict, status: int = 200) -> HttpResponse:
@@ -208,8 +216,10 @@ def verify(request, token: str):
         return _public_page("placards/verify_404.html", {}, status=404)
     scan_record(placard_id=row["id"], address=address, user_agent=request.META.get("HTTP_USER_AGENT", ""))
     approved = row["approved_on"]
+    under_review = services.placard_under_change_review(row["status"], row["application__status"])
     return _public_page("placards/verify.html", {
-        "placard": row, "status_word": STATUS_WORDS[row["status"]],
+        "placard": row, "status_word": UNDER_REVIEW_WORD if under_review else STATUS_WORDS[row["status"]],
+        "under_review": under_review,
         "firm_name": row["enterprise__name"], "unit": row["enterprise__jurisdiction__name"],
         "approved_on": f"{approved.year}年{approved.month}月{approved.day}日",
         "changed_at": timezone.localtime(row["status_changed_at"]),

@@ -208,6 +208,18 @@ APPROVALS_NEAR_DEADLINE_FRACTION = 0.25
 APPROVALS_REMIND_INTERVAL_HOURS = env_int("APPROVALS_REMIND_INTERVAL_HOURS", 4)
 APPROVALS_ESCALATE_AFTER_HOURS = env_int("APPROVALS_ESCALATE_AFTER_HOURS", 24)
 APPROVALS_MATERIAL_MAX_BYTES = env_int("APPROVALS_MATERIAL_MAX_BYTES", 10 * 1024 * 1024)
+# Separation of duties: the official who filed an application never takes its street step. A street
+# with a single official may let the filer take it (the timeline then says so) when this is on.
+APPROVALS_SOLE_OFFICIAL_MAY_REVIEW = env_bool("APPROVALS_SOLE_OFFICIAL_MAY_REVIEW", False)
+# The start of the epidemic response: no leader meeting or survey visit is dated before it.
+try:
+    from datetime import date as _date
+
+    EPIDEMIC_RESPONSE_START = _date.fromisoformat(os.environ.get("EPIDEMIC_RESPONSE_START", "2020-01-01"))
+except ValueError:
+    raise ImproperlyConfigured("EPIDEMIC_RESPONSE_START must be a date written YYYY-MM-DD.") from None
+# How far ahead a requested reopening day may lie.
+APPROVALS_REOPEN_MAX_DAYS_AHEAD = env_int("APPROVALS_REOPEN_MAX_DAYS_AHEAD", 366)
 CELERY_BEAT_SCHEDULE["approvals-deadline-reminders"] = {
     "task": "approvals.tasks.send_deadline_reminders", "schedule": 15 * 60.0,
 }

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from enterprises.models import Enterprise
 from enterprises.validators import validate_mobile
 from zhifu_reopen.audit import audit_record, changed, snapshot
+from zhifu_reopen.date_bounds import validate_coming_day
 from zhifu_reopen.errors import DomainError
 
 from ..models import Application, ApplicationCounter, Decision, Material, ReturningEmployee, Step
@@ -45,7 +46,7 @@ def _first_message(exc: ValidationError) -> str:
     return exc.messages[0] if exc.messages else str(exc)
 
 
-def _check_fields(enterprise: Enterprise, data: dict) -> list[str]:
+def _check_fields(enterprise: Enterprise, data: dict, *, stored_reopen_on: date | None = None) -> list[str]:
     errors = []
     if data.get("online_work"):
         if enterprise.category != "office_building":
@@ -59,6 +60,11 @@ def _check_fields(enterprise: Enterprise, data: dict) -> list[str]:
     reopen_on = data.get("requested_reopen_on")
     if not isinstance(reopen_on, date):
         errors.append(_("请填写拟复工日期。"))
+    elif reopen_on != stored_reopen_on:  # a day stored earlier may have passed since
+        try:
+            validate_coming_day(reopen_on, label=_("拟复工日期"))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
     headcount = data.get("returning_headcount")
     if not isinstance(headcount, int) or headcount < 1:
         errors.append(_("返岗人数至少为1人。"))
@@ -137,7 +143,7 @@ def application_update(*, user, application: Application, data: dict, reason: st
     require_street_staff(user, application)
     _require_editable(application)
     data = _clean_data(data)
-    errors = _check_fields(application.enterprise, data)
+    errors = _check_fields(application.enterprise, data, stored_reopen_on=application.requested_reopen_on)
     if errors:
         raise DomainError(_("申请信息有误，请修改："), messages=errors, code="invalid")
     before = snapshot(application, SUBSTANCE_FIELDS)

@@ -105,10 +105,63 @@ def require_street_staff(user, application: Application) -> None:
         raise DomainError(_("只有该企业所在街道/园区的工作人员可以办理此事项。"), code="forbidden")
 
 
-def require_step_actor(user, application: Application, step: str) -> None:
+def filers_of(application: Application) -> set[int]:
+    """Who filed this round: the official who created the application and whoever submitted,
+    resubmitted or changed it (after approval) in the current iteration."""
+    ids = set(Decision.objects.filter(application=application, iteration=application.iteration,
+                                      kind=Decision.Kind.FILING).values_list("actor_id", flat=True))
+    ids.add(application.filed_by_id)
+    return ids
+
+
+def street_officials_count(jurisdiction_id: int) -> int:
+    """Active street officials of a jurisdiction (django-guardian grant, direct or through a group)."""
+    from django.db.models import Q
+
+    from accounts.models import User
+
+    direct = Q(jurisdictionuserobjectpermission__content_object_id=jurisdiction_id,
+               jurisdictionuserobjectpermission__permission__codename="work_in_jurisdiction")
+    via_group = Q(groups__jurisdictiongroupobjectpermission__content_object_id=jurisdiction_id,
+                  groups__jurisdictiongroupobjectpermission__permission__codename="work_in_jurisdiction")
+    return User.objects.filter(direct | via_group, role=Role.STREET_STAFF, is_active=True).distinct().count()
+
+
+SOLE_OFFICIAL_NOTE = gettext_lazy("本街道/园区仅一名工作人员，经办人兼任街道审核")
+
+
+def street_reviewer_check(user, application: Application) -> str:
+    """Separation of duties: the official who filed the application (this round) does not take its
+    street step. Returns a note for the timeline when a street with a single official lets the filer
+    take it (``APPROVALS_SOLE_OFFICIAL_MAY_REVIEW``), else ""."""
+    from django.conf import settings
+
+    if user.pk not in filers_of(application):
+        return ""
+    if getattr(settings, "APPROVALS_SOLE_OFFICIAL_MAY_REVIEW", False) and (
+        street_officials_count(application.jurisdiction_id) <= 1
+    ):
+        return str(SOLE_OFFICIAL_NOTE)
+    raise DomainError(
+        _("您是该申请的经办人，街道/园区审核须由本街道/园区的其他工作人员办理。"), code="forbidden"
+    )
+
+
+def may_take_street_step(user, application: Application) -> bool:
+    """For the pages: whether the separation of duties lets this street official review it."""
+    try:
+        street_reviewer_check(user, application)
+    except DomainError:
+        return False
+    return True
+
+
+def require_step_actor(user, application: Application, step: str) -> str:
+    """Refuse who may not take ``step``; returns the timeline note of an allowed exception, or ""."""
     scope = scope_for(user)
     if step == Step.STREET:
         require_street_staff(user, application)
+        return street_reviewer_check(user, application)
     elif step == Step.DEPARTMENT:
         if scope.role != Role.DEPARTMENT_REVIEWER or application.department_id not in scope.department_ids:
             raise DomainError(_("只有该企业的主管部门审核人可以办理主管部门审核。"), code="forbidden")
@@ -117,6 +170,7 @@ def require_step_actor(user, application: Application, step: str) -> None:
             raise DomainError(_("只有区领导小组/工作专班可以审定。"), code="forbidden")
     else:  # pragma: no cover - programming error
         raise ValueError(step)
+    return ""
 
 
 def office_for(application: Application, step: str) -> str:
@@ -161,12 +215,43 @@ STATE_FIELDS = ["status", "current_step", "iteration", "step_deadline"]
 
 
 def application_save(application: Application, *, actor, action: str, before: dict, reason: str = "") -> None:
+    """Every change of an application's state is saved here, so the rule that keeps the firm and its
+    placard truthful (``approval_follow``) runs on every path."""
     application.full_clean(exclude=["enterprise", "filed_by", "jurisdiction", "department"])
     application.save()
     audit_record(
         actor=actor, action=action, target=application, enterprise=application.enterprise,
         before=before, after=snapshot(application, STATE_FIELDS), reason=reason,
     )
+    approval_follow(application, actor=actor, before_status=before.get("status", ""), reason=reason)
+
+
+def approval_follow(application: Application, *, actor, before_status: str, reason: str) -> None:
+    """An application approved once and then rejected or withdrawn (after a change of substance sent it
+    back to review) no longer stands approved: the firm is no longer 已复工 and the placard is revoked
+    (``application_approval_lapsed`` receiver), with the decision's reason, in this transaction. While
+    such an application is back under review the firm and the placard stay as they are (the verify page
+    says 变更审核中)."""
+    from enterprises.choices import OperatingStatus
+    from enterprises.models import Enterprise
+
+    from ..signals import application_approval_lapsed
+
+    if application.approved_at is None or application.status not in Application.FINAL:
+        return
+    if before_status == application.status:
+        return
+    why = _("复工申请%(n)s%(status)s：%(reason)s") % {
+        "n": application.number or "", "status": application.get_status_display(), "reason": reason or "—",
+    }
+    firm = Enterprise.objects.select_for_update().get(pk=application.enterprise_id)
+    if firm.operating_status == OperatingStatus.REOPENED:
+        Enterprise.objects.filter(pk=firm.pk).update(operating_status=OperatingStatus.NOT_REOPENED,
+                                                     updated_at=timezone.now())
+        audit_record(actor=actor, action="enterprise.reopen_revoked", target=firm,
+                     before={"operating_status": firm.operating_status},
+                     after={"operating_status": OperatingStatus.NOT_REOPENED}, reason=why)
+    application_approval_lapsed.send(sender=Application, application=application, actor=actor, reason=why)
 
 
 def state_of(application: Application) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from enterprises.choices import OperatingStatus
 from enterprises.models import Enterprise
 from zhifu_reopen.audit import audit_record
+from zhifu_reopen.date_bounds import validate_past_moment
 from zhifu_reopen.errors import DomainError
 
 from ..models import Application, Decision, LeaderMeeting, Material, Step
@@ -26,6 +28,7 @@ from .common import (
     state_of,
     step_enter,
     step_leave,
+    street_reviewer_check,
     transition_apply,
 )
 
@@ -47,8 +50,11 @@ def leader_meeting_record(*, user, application: Application, principal: str, met
         problems.append(_("请填写见面情况"))
     if met_at is None:
         problems.append(_("请填写见面时间"))
-    elif met_at > timezone.now():
-        problems.append(_("见面时间不能晚于现在"))
+    else:
+        try:
+            validate_past_moment(met_at, label=_("见面时间"))
+        except ValidationError as exc:
+            problems.extend(exc.messages)
     if problems:
         raise DomainError(_("负责人见面未记录："), messages=problems, code="invalid")
     meeting = LeaderMeeting(application=application, official=user, principal=principal.strip()[:50],
@@ -66,6 +72,7 @@ def material_verdicts_set(*, user, application: Application, verdicts: dict[int,
     application = application_lock(application)
     require_street_staff(user, application)
     expect_state(application, status=(S.SUBMITTED,), step=Step.STREET)
+    street_reviewer_check(user, application)
     materials = {m.pk: m for m in application.materials.filter(is_current=True)}
     problems = []
     for pk, (verdict, reason) in verdicts.items():
@@ -160,7 +167,7 @@ def step_decide(*, user, application: Application, step: str, outcome: str, opin
     if outcome not in OUTCOMES:
         raise DomainError(_("请选择办理结果：同意、退回或不予通过。"), code="invalid")
     application = application_lock(application)
-    require_step_actor(user, application, step)
+    note = require_step_actor(user, application, step)
     status = (S.SUBMITTED,) if step == Step.STREET else (S.IN_REVIEW,)
     expect_state(application, status=status, step=step, seen_iteration=seen_iteration)
     opinion = require_opinion(opinion)
@@ -195,7 +202,11 @@ def step_decide(*, user, application: Application, step: str, outcome: str, opin
         recorded = Decision.Outcome.REJECTED
     application_save(application, actor=user, action=f"application.{step}.{outcome}", before=before,
                      reason=opinion)
-    decision_record(application=application, kind=kind, outcome=recorded, actor=user, opinion=opinion, items=items)
+    post = ""
+    if note:  # the exception is written into the timeline, never cut off
+        post = f"{user.post_label()[:118 - len(note)]}（{note}）"
+    decision_record(application=application, kind=kind, outcome=recorded, actor=user, opinion=opinion, items=items,
+                    post=post)
     if application.status == S.APPROVED:
         application_approved_send(application, actor=user)
     filer_notify(application)

@@ -99,6 +99,9 @@ def roster_import_view(request, pk: int):
 def meeting_view(request, pk: int):
     application = get_application(request.user, pk)
     form = MeetingForm(request.POST)
+    if not form.is_valid():  # e.g. a meeting time out of bounds: said at the field, nothing stored
+        return render_detail(request, application, title=_("负责人见面未记录，请修改："), status=400,
+                             bound={"meeting_form": form})
     return _run(request, application, form, lambda d: leader_meeting_record(
         user=request.user, application=application, **d,
     ), _("已记录负责人见面。"))

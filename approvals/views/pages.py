@@ -35,6 +35,7 @@ from ..services.applications import (
     application_update,
     submission_problems,
 )
+from ..services.common import may_take_street_step
 from ..services.deadlines import deadline_state, responsible_users, time_left_label
 from ..services.review import approval_blockers
 from ..services.signatures import signer_posts
@@ -101,8 +102,9 @@ def detail_context(request, application: Application) -> dict:
     my_posts = [p for p in signer_posts(user, application) if p not in signed_posts] if (
         step == Step.SIGNATURE
     ) else []
+    street_reviewer = is_staff and step == Step.STREET and may_take_street_step(user, application)
     can_decide = step in STEP_ROLES and application.is_open and scope.role == STEP_ROLES[step] and (
-        (step == Step.STREET and is_staff)
+        (step == Step.STREET and street_reviewer)
         or (step == Step.DEPARTMENT and application.department_id in scope.department_ids)
         or step == Step.TASK_FORCE
     )
@@ -123,7 +125,8 @@ def detail_context(request, application: Application) -> dict:
         "can_submit": is_staff and application.status in (Application.Status.DRAFT, Application.Status.RETURNED),
         "can_withdraw": is_staff and application.status in ("draft", "submitted", "returned"),
         "can_meet": is_staff and application.status in ("draft", "submitted", "returned"),
-        "can_review": is_staff and step == Step.STREET and application.status == Application.Status.SUBMITTED,
+        "can_review": street_reviewer and application.status == Application.Status.SUBMITTED,
+        "filer_cannot_review": is_staff and step == Step.STREET and not street_reviewer,
         "can_decide": can_decide,
         "my_posts": my_posts,
         "can_remind": application.is_open and bool(step) and (
@@ -137,7 +140,7 @@ def detail_context(request, application: Application) -> dict:
         "current_step_label": Step(step).label if step else "",
         "waiting_for": [str(u) for u in responsible_users(application)] if step else [],
     }
-    if application.status == Application.Status.APPROVED:
+    if application.approved_at is not None:  # approved once: its placard, whatever it says now
         placard = context["placard"] = _placard_of(application)
         context["placard_colour"] = placard.STATUS_COLOURS.get(placard.status, "info") if placard else ""
         context["placard_link"] = scope.role in (
@@ -176,8 +179,13 @@ def _placard_of(application: Application):
     return Placard.objects.filter(application=application).first()
 
 
-def render_detail(request, application: Application, *, errors=None, title="", status=200):
+def render_detail(request, application: Application, *, errors=None, title="", status=200, bound=None):
+    """``bound``: forms to show again as submitted, with their errors at the fields
+    (e.g. ``{"meeting_form": form}``)."""
     context = detail_context(request, application)
+    for name, form in (bound or {}).items():
+        if context.get(name) is not None:
+            context[name] = form
     context["errors"] = errors or []
     context["error_title"] = title
     return render(request, "approvals/detail.html", context, status=status)

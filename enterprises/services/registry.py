@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.scope import scope_for
 from zhifu_reopen.audit import audit_record, changed, snapshot
+from zhifu_reopen.date_bounds import validate_past_day
 from zhifu_reopen.errors import DomainError
 
 from ..models import Enterprise, SurveyVisit
@@ -109,8 +111,10 @@ def survey_visit_record(
     )
     if not allowed:
         raise DomainError(_("只有本街道工作人员或派驻联络员可以记录走访。"), code="forbidden")
-    if visited_on > date.today():
-        raise DomainError(_("走访日期不能晚于今天。"))
+    try:
+        validate_past_day(visited_on, label=_("走访日期"))
+    except ValidationError as exc:
+        raise DomainError(exc.messages[0], code="invalid") from None
     visit = SurveyVisit(
         enterprise=enterprise, visited_on=visited_on, official=user, observed_status=observed_status,
         notes=notes,

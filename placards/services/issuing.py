@@ -52,6 +52,13 @@ def _unique_code() -> str:
     raise DomainError(_("无法生成唯一的核验码，请重试。"))
 
 
+def reopen_day(application, approved_at):
+    """准许复工日期: the approval day, or the later day the firm asked to reopen on."""
+    day = approved_at.date()
+    requested = application.requested_reopen_on
+    return max(day, requested) if requested else day
+
+
 @transaction.atomic
 def placard_issue(*, application, actor) -> Placard:
     """Create the placard of an approved application (idempotent: one placard per application) and
@@ -64,6 +71,7 @@ def placard_issue(*, application, actor) -> Placard:
     existing = Placard.objects.select_for_update().filter(application_id=application.pk).first()
     if existing is not None:
         return _refresh(existing, application, approved_at, actor)
+    reopen_on = reopen_day(application, approved_at)
     year = approved_at.year
     serial = _next_serial(year)
     now = timezone.now()
@@ -75,7 +83,7 @@ def placard_issue(*, application, actor) -> Placard:
         number=format_number(year, serial),
         token=new_token(),
         code=_unique_code(),
-        approved_on=approved_at.date(),
+        approved_on=reopen_on,
         approved_headcount=application.returning_headcount,
         status=Placard.Status.VALID,
         status_changed_at=now,
@@ -92,7 +100,8 @@ def placard_issue(*, application, actor) -> Placard:
 def _refresh(placard: Placard, application, approved_at, actor) -> Placard:
     """Approved again (after a change of substance): same number and token, the approved facts brought
     up to date and the PDF drawn again. A re-run with nothing changed does nothing."""
-    facts = {"approved_headcount": application.returning_headcount, "approved_on": approved_at.date()}
+    facts = {"approved_headcount": application.returning_headcount,
+             "approved_on": reopen_day(application, approved_at)}
     before = {k: getattr(placard, k) for k in facts}
     if before == facts:
         return placard
@@ -124,6 +133,12 @@ def placard_render_request(*, placard: Placard, actor):
 
     if not placards_visible(actor).filter(pk=placard.pk).exists():
         raise DomainError(_("您无权打印该公示牌。"), code="forbidden")
+    placard = Placard.objects.select_for_update().select_related("enterprise").get(pk=placard.pk)
+    if placard.status == Placard.Status.REVOKED:
+        raise DomainError(
+            _("该公示牌已撤销（%(reason)s），不能重新生成PDF。") % {"reason": placard.status_reason or "—"},
+            code="revoked",
+        )
     audit_record(actor=actor, action="placard_reprint", target=placard, enterprise=placard.enterprise)
     _queue_render(placard, actor)
     return placard.render_job

@@ -60,6 +60,9 @@ def batch_print_request(*, actor, placard_ids: Sequence[int]):
     visible = set(placards_visible(actor).filter(pk__in=ids).values_list("pk", flat=True))
     if len(visible) != len(ids):
         raise DomainError(_("所选公示牌中有不在您管辖范围内的。"), code="forbidden")
+    revoked = list(Placard.objects.filter(pk__in=ids, status=Placard.Status.REVOKED).values_list("number", flat=True))
+    if revoked:
+        raise DomainError(_("所选公示牌中有已撤销的，不能打印："), messages=revoked[:50], code="revoked")
     ordered = list(Placard.objects.filter(pk__in=ids).order_by("year", "serial").values_list("pk", flat=True))
     job = job_create(kind=BATCH_JOB, user=actor, params={"placard_ids": ordered}, total=len(ordered))
     audit_record(actor=actor, action="placard_batch_print", target=job, after={"count": len(ordered)})

@@ -31,13 +31,15 @@ def _check_actor(actor, placard: Placard) -> None:
     raise DomainError(_("您无权变更该公示牌的状态。"), code="forbidden")
 
 
-def _change(*, placard: Placard, actor, reason: str, to: str, allowed_from: tuple, action: str) -> Placard:
+def _change(*, placard: Placard, actor, reason: str, to: str, allowed_from: tuple, action: str,
+            check_actor: bool = True) -> Placard:
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("请填写原因。"), messages=[_("请填写原因。")])
     with transaction.atomic():
         locked = Placard.objects.select_for_update().select_related("enterprise").get(pk=placard.pk)
-        _check_actor(actor, locked)
+        if check_actor:
+            _check_actor(actor, locked)
         if locked.status not in allowed_from:
             raise DomainError(
                 _("公示牌当前状态为“%(status)s”，不能执行此操作。") % {"status": locked.get_status_display()},
@@ -69,3 +71,25 @@ def placard_reinstate(*, placard: Placard, actor, reason: str) -> Placard:
     """Only a suspended placard comes back; a revoked one is final (a new approval issues a new one)."""
     return _change(placard=placard, actor=actor, reason=reason, to=S.VALID, allowed_from=(S.SUSPENDED,),
                    action="placard_reinstate")
+
+
+def placard_revoke_for_application(*, application, actor, reason: str) -> Placard | None:
+    """The application's approval lapsed (rejected or withdrawn after a change of substance): its placard
+    is revoked with the decision's reason, in the deciding transaction. The decision is the authority
+    here (its actor was checked by the approvals service), not a placard permission. Idempotent."""
+    placard = Placard.objects.filter(application_id=application.pk).first()
+    if placard is None or placard.status == S.REVOKED:
+        return placard
+    return _change(placard=placard, actor=actor, reason=reason, to=S.REVOKED, allowed_from=(S.VALID, S.SUSPENDED),
+                   action="placard_revoke", check_actor=False)
+
+
+# Application states in which an approved application is back under review after a change of
+# substance: the placard stays valid meanwhile, and says so.
+UNDER_CHANGE_REVIEW = ("submitted", "in_review", "returned")
+
+
+def placard_under_change_review(placard_status: str, application_status: str) -> bool:
+    """The one rule for every page showing a placard: a valid placard whose application is back under
+    review after a change reads 有效 · 变更审核中."""
+    return placard_status == S.VALID and application_status in UNDER_CHANGE_REVIEW

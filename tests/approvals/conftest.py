@@ -12,3 +12,11 @@ def large_xy(xy, gxj):
 @pytest.fixture
 def staff(personas):
     return personas["staff_xy"]
+
+
+@pytest.fixture
+def reviewer(personas):
+    """The second official of 向阳街道: takes the street step of what ``staff`` filed."""
+    from tests.approvals.helpers import colleague
+
+    return colleague(personas["staff_xy"])

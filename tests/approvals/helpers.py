@@ -53,9 +53,29 @@ def draft(staff, firm, *, employees: int = 2, materials: bool = True, **extra) -
     return application
 
 
-def accept_all(staff, application: Application) -> None:
+def colleague(staff):
+    """The second official of the filer's street (``staff_xy`` → ``staff_xy2``): the official who filed
+    an application never takes its street step."""
+    from accounts.models import Role, User
+    from accounts.services import user_create
+    from enterprises.models import Jurisdiction
+
+    name = f"{staff.username}2"
+    existing = User.objects.filter(username=name).first()
+    if existing is not None:
+        return existing
+    streets = list(Jurisdiction.objects.filter(
+        jurisdictionuserobjectpermission__user=staff,
+        jurisdictionuserobjectpermission__permission__codename="work_in_jurisdiction",
+    ))
+    return user_create(username=name, password="zhifu-test-pw", role=Role.STREET_STAFF, full_name=name,
+                       jurisdictions=streets)
+
+
+def accept_all(reviewer, application: Application) -> None:
+    """Every material accepted by ``reviewer`` (a street official other than the filer)."""
     verdicts = {m.pk: ("accepted", "") for m in application.materials.filter(is_current=True)}
-    material_verdicts_set(user=staff, application=application, verdicts=verdicts)
+    material_verdicts_set(user=reviewer, application=application, verdicts=verdicts)
 
 
 def meet(staff, application: Application) -> None:
@@ -68,11 +88,14 @@ def submitted(staff, firm, **kw) -> Application:
     return application_submit(user=staff, application=application)
 
 
-def street_approved(staff, firm, **kw) -> Application:
+def street_approved(staff, firm, *, street_reviewer=None, **kw) -> Application:
+    """Filed and submitted by ``staff``, reviewed at the street by ``street_reviewer`` (default: the
+    second official of the street)."""
+    street_reviewer = street_reviewer or colleague(staff)
     application = submitted(staff, firm, **kw)
-    accept_all(staff, application)
+    accept_all(street_reviewer, application)
     meet(staff, application)
-    return street_decide(user=staff, application=application, outcome="approve", opinion="材料齐全，同意")
+    return street_decide(user=street_reviewer, application=application, outcome="approve", opinion="材料齐全，同意")
 
 
 def at_task_force(staff, reviewer, firm, **kw) -> Application:

@@ -72,12 +72,14 @@ def test_two_task_force_members_deciding_at_once(personas, staff, large_xy, appr
 
 
 def test_two_street_officials_at_once(personas, staff, firm_xy, xy):
+    # Two officials other than the filer (who never takes the street step).
     app = h.submitted(staff, firm_xy)
-    h.accept_all(staff, app)
+    first = h.colleague(staff)
+    h.accept_all(first, app)
     h.meet(staff, app)
-    colleague = user_create(username="staff_xy2", password="x" * 12, role=Role.STREET_STAFF, jurisdictions=[xy])
+    colleague = user_create(username="staff_xy3", password="x" * 12, role=Role.STREET_STAFF, jurisdictions=[xy])
     results = race(
-        lambda: street_decide(user=staff, application=app, outcome="approve", opinion="同意"),
+        lambda: street_decide(user=first, application=app, outcome="approve", opinion="同意"),
         lambda: street_decide(user=colleague, application=app, outcome="return", opinion="请补正"),
     )
     assert sorted(r[0] for r in results) == ["ok", "refused"]

@@ -109,7 +109,7 @@ def test_the_filer_hears_of_returns_and_approvals(personas, staff, firm_xy):
     from approvals.services.signatures import signature_add
 
     app = h.submitted(staff, firm_xy)
-    street_decide(user=staff, application=app, outcome="return", opinion="补正")
+    street_decide(user=h.colleague(staff), application=app, outcome="return", opinion="补正")
     assert Notification.objects.filter(user=staff, message__contains="已退回").count() == 1
     app = h.street_approved(staff, EnterpriseFactory(jurisdiction=firm_xy.jurisdiction))
     signature_add(user=personas["secretary_xy"], application=app, post="secretary", opinion="同意")

@@ -21,3 +21,17 @@ def test_seed_covers_every_state_chain_and_category(org):
     assert Application.objects.filter(online_work=True, status="approved").exists()
     assert Decision.objects.filter(actor__username="director_xy", outcome="signed").exists()
     assert seed() == 0  # idempotent
+
+
+def test_seed_gives_each_street_two_officials_and_the_filer_never_reviews(org):
+    from approvals.services.common import street_officials_count
+    from enterprises.models import Jurisdiction
+
+    Command().ensure_users()
+    seed()
+    for code in ("370602001", "370602002"):
+        assert street_officials_count(Jurisdiction.objects.get(code=code).pk) == 2
+    street = Decision.objects.filter(kind="street").select_related("application")
+    assert street.exists()
+    assert all(d.actor_id != d.application.filed_by_id for d in street)
+    assert not Decision.objects.filter(kind="street", post__contains="经办人兼任").exists()

@@ -169,27 +169,27 @@ def test_personal_data_never_in_the_audit_trail(staff, firm_xy):
 
 # --- street review --------------------------------------------------------------------------------
 
-def test_street_cannot_approve_until_all_accepted_and_met(staff, firm_xy):
+def test_street_cannot_approve_until_all_accepted_and_met(staff, reviewer, firm_xy):
     app = h.submitted(staff, firm_xy)
-    error = refused(lambda: street_decide(user=staff, application=app, outcome="approve", opinion="同意"),
+    error = refused(lambda: street_decide(user=reviewer, application=app, outcome="approve", opinion="同意"),
                     code="incomplete")
     assert len(error.messages) == 5  # four materials not accepted + no meeting
-    h.accept_all(staff, app)
-    refused(lambda: street_decide(user=staff, application=app, outcome="approve", opinion="同意"),
+    h.accept_all(reviewer, app)
+    refused(lambda: street_decide(user=reviewer, application=app, outcome="approve", opinion="同意"),
             contains="负责人见面")
     h.meet(staff, app)
-    refused(lambda: street_decide(user=staff, application=app, outcome="approve", opinion=""),
+    refused(lambda: street_decide(user=reviewer, application=app, outcome="approve", opinion=""),
             code="opinion_required")
-    app = street_decide(user=staff, application=app, outcome="approve", opinion="同意")
+    app = street_decide(user=reviewer, application=app, outcome="approve", opinion="同意")
     assert app.status == "in_review" and app.current_step == "signature"
 
 
-def test_verdict_revision_needs_a_reason(staff, firm_xy):
+def test_verdict_revision_needs_a_reason(staff, reviewer, firm_xy):
     app = h.submitted(staff, firm_xy)
     plan = app.materials.get(kind="plan")
-    refused(lambda: material_verdicts_set(user=staff, application=app, verdicts={plan.pk: ("revision", "")}),
+    refused(lambda: material_verdicts_set(user=reviewer, application=app, verdicts={plan.pk: ("revision", "")}),
             contains="修改意见")
-    refused(lambda: material_verdicts_set(user=staff, application=app, verdicts={plan.pk: ("maybe", "")}))
+    refused(lambda: material_verdicts_set(user=reviewer, application=app, verdicts={plan.pk: ("maybe", "")}))
 
 
 def test_meeting_cannot_be_in_the_future(staff, firm_xy):
@@ -200,12 +200,12 @@ def test_meeting_cannot_be_in_the_future(staff, firm_xy):
                                           met_at=timezone.now() + timedelta(days=1)), contains="晚于")
 
 
-def test_return_lists_every_item_and_resubmission_keeps_history(staff, firm_xy):
+def test_return_lists_every_item_and_resubmission_keeps_history(staff, reviewer, firm_xy):
     app = h.submitted(staff, firm_xy)
     plan, pledge = app.materials.get(kind="plan"), app.materials.get(kind="pledge")
-    material_verdicts_set(user=staff, application=app, verdicts={
+    material_verdicts_set(user=reviewer, application=app, verdicts={
         plan.pk: ("revision", "缺少错峰上下班安排"), pledge.pk: ("revision", "未盖章")})
-    app = street_decide(user=staff, application=app, outcome="return", opinion="请补正")
+    app = street_decide(user=reviewer, application=app, outcome="return", opinion="请补正")
     assert app.status == "returned" and app.current_step == ""
     returned = app.decisions.get(outcome="returned")
     assert len(returned.items) == 2 and "未盖章" in " ".join(returned.items)
@@ -220,12 +220,12 @@ def test_return_lists_every_item_and_resubmission_keeps_history(staff, firm_xy):
     assert app.materials.filter(is_current=False).count() == 2
 
 
-def test_reject_and_withdraw_are_final(staff, firm_xy, xy):
+def test_reject_and_withdraw_are_final(staff, reviewer, firm_xy, xy):
     app = h.submitted(staff, firm_xy)
-    app = street_decide(user=staff, application=app, outcome="reject", opinion="不符合条件")
+    app = street_decide(user=reviewer, application=app, outcome="reject", opinion="不符合条件")
     assert app.status == "rejected"
     refused(lambda: filing.application_submit(user=staff, application=app), code="final")
-    refused(lambda: street_decide(user=staff, application=app, outcome="approve", opinion="x"),
+    refused(lambda: street_decide(user=reviewer, application=app, outcome="approve", opinion="x"),
             code="already_decided")
     refused(lambda: filing.application_withdraw(user=staff, application=app, reason="x"), code="final")
     refused(lambda: filing.employee_add(user=staff, application=app, data=h.employee_data(9)), code="final")
@@ -342,8 +342,8 @@ def test_either_signer_may_return(personas, staff, firm_xy):
     app = signature_return(user=personas["director_xy"], application=app, post="director", opinion="花名册不全")
     assert app.status == "returned"
     app = filing.application_submit(user=staff, application=app)
-    h.accept_all(staff, app)
-    app = street_decide(user=staff, application=app, outcome="approve", opinion="同意")
+    h.accept_all(h.colleague(staff), app)
+    app = street_decide(user=h.colleague(staff), application=app, outcome="approve", opinion="同意")
     # The old signature belongs to the old iteration: both must sign again.
     signature_add(user=personas["secretary_xy"], application=app, post="secretary", opinion="同意")
     app = signature_add(user=personas["director_xy"], application=app, post="director", opinion="同意")
@@ -387,7 +387,7 @@ def test_decisions_record_post_and_office(personas, staff, firm_xy):
     decision = Decision.objects.get(application=app, kind="secretary")
     assert decision.post == "向阳街道党工委书记" and decision.office == "向阳街道"
     street = Decision.objects.get(application=app, kind="street")
-    assert "向阳街道" in street.post and street.actor == staff
+    assert "向阳街道" in street.post and street.actor == h.colleague(staff)
 
 
 def test_material_kinds_are_all_required():

@@ -1,6 +1,6 @@
 """Pages and actions through the test client: rendering, refusals as 4xx with reasons, masking."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,7 +20,7 @@ def test_staff_files_an_application_from_the_firm_page(client_for, firm_xy):
     page = staff.get(reverse("enterprises:detail", args=[firm_xy.pk]))
     assert reverse("approvals:create", args=[firm_xy.pk]) in page.text
     response = staff.post(reverse("approvals:create", args=[firm_xy.pk]), {
-        "requested_reopen_on": "2026-12-20", "returning_headcount": "1", "masks_qty": "100",
+        "requested_reopen_on": (date.today() + timedelta(days=18)).isoformat(), "returning_headcount": "1", "masks_qty": "100",
         "thermometers_qty": "2", "disinfectant_litres": "10",
     })
     assert response.status_code == 302
@@ -60,7 +60,8 @@ def test_bad_inputs_are_4xx_with_reasons(client_for, staff, firm_xy):
 
 def test_street_review_through_pages(client_for, staff, firm_xy):
     app = h.submitted(staff, firm_xy)
-    c = client_for("staff_xy")
+    c = client_for(None)
+    c.force_login(h.colleague(staff))  # the second official of the street: the filer does not review
     data = {f"verdict_{m.pk}": "accepted" for m in app.materials.all()}
     plan = app.materials.get(kind="plan")
     data[f"verdict_{plan.pk}"] = "revision"
@@ -149,8 +150,8 @@ def test_changing_an_approved_application_sends_it_back_to_review(client_for, pe
     signature_add(user=personas["secretary_xy"], application=app, post="secretary", opinion="同意")
     signature_add(user=personas["director_xy"], application=app, post="director", opinion="同意")
     c = client_for("staff_xy")
-    form = {"requested_reopen_on": "2026-12-28", "returning_headcount": "2", "masks_qty": "500",
-            "thermometers_qty": "5", "disinfectant_litres": "20"}
+    form = {"requested_reopen_on": (date.today() + timedelta(days=26)).isoformat(), "returning_headcount": "2",
+            "masks_qty": "500", "thermometers_qty": "5", "disinfectant_litres": "20"}
     r = c.post(reverse("approvals:edit", args=[app.pk]), form)
     assert r.status_code == 400 and "变更理由" in r.text
     r = c.post(reverse("approvals:edit", args=[app.pk]), {**form, "reason": "推迟复工日期"})
@@ -204,7 +205,7 @@ def test_office_building_online_work_through_the_form(client_for, xy):
     building = EnterpriseFactory(jurisdiction=xy, category="office_building", name="烟台测试商务大厦")
     c = client_for("staff_xy")
     assert "线上复工" in c.get(reverse("approvals:create", args=[building.pk])).text
-    form = {"requested_reopen_on": "2026-12-20", "returning_headcount": "1", "masks_qty": "100",
+    form = {"requested_reopen_on": (date.today() + timedelta(days=18)).isoformat(), "returning_headcount": "1", "masks_qty": "100",
             "thermometers_qty": "2", "disinfectant_litres": "10", "online_work": "on"}
     r = c.post(reverse("approvals:create", args=[building.pk]), form)
     assert r.status_code == 400 and "楼宇联络员" in r.text

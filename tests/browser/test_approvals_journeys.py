@@ -2,7 +2,7 @@
 in two separate browser sessions; (b) a large firm through the three steps with one return and
 resubmission; (c) a green-channel firm at the top of a queue."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -37,7 +37,7 @@ def test_small_firm_draft_to_approved_with_two_signatures(new_page, login, shot,
     login(page, staff)
     page.goto(f"{live_server.url}/enterprises/{firm_xy.pk}/")
     page.click("#applications >> text=新建复工申请")
-    page.fill("#id_requested_reopen_on", "2026-12-20")
+    page.fill("#id_requested_reopen_on", (date.today() + timedelta(days=18)).isoformat())
     page.fill("#id_returning_headcount", "1")
     page.fill("#id_masks_qty", "300")
     page.fill("#id_thermometers_qty", "3")
@@ -73,15 +73,21 @@ def test_small_firm_draft_to_approved_with_two_signatures(new_page, login, shot,
     page.wait_for_selector("text=已提交")
     number = page.locator("#app-number").inner_text()
     assert number.startswith("ZF")
+    # The filer does not take the street step: the page says who does.
+    assert page.locator("#filer-cannot-review").count() == 1 and page.locator("#decide-btn").count() == 0
+    url = page.url
 
-    # Street review: a verdict on each material ("all accepted" ticks them), then approve with a phrase.
+    # Street review by the street's second official, in a session of their own: a verdict on each
+    # material ("all accepted" ticks them), then approve with a phrase.
+    page = new_page()
+    login(page, h.colleague(staff))
+    page.goto(url)
     page.click("#accept-all")
     assert page.locator("#verdicts-form input[value=accepted]:checked").count() == 4
     page.click("#verdicts-btn")
     page.wait_for_selector("text=材料审核结论已保存")
     decide(page, "approve")
     shot(page, "approvals-a2-street-approved")
-    url = page.url
 
     # Two separate browser sessions give the two signatures.
     sec_page = new_page()
@@ -115,12 +121,15 @@ def test_large_firm_three_steps_with_a_return(new_page, login, shot, personas, x
 
     street = new_page()
     login(street, staff)
-    street.goto(url)
-    for radio in street.locator("#verdicts-form input[value=accepted]").all():
+    # The street step is taken by the street's second official (the filer never reviews its own filing).
+    review = new_page()
+    login(review, h.colleague(staff))
+    review.goto(url)
+    for radio in review.locator("#verdicts-form input[value=accepted]").all():
         radio.check()
-    street.click("#verdicts-btn")
-    street.wait_for_selector("text=材料审核结论已保存")
-    decide(street, "approve")
+    review.click("#verdicts-btn")
+    review.wait_for_selector("text=材料审核结论已保存")
+    decide(review, "approve")
 
     dept = new_page()
     login(dept, reviewer)
@@ -138,11 +147,12 @@ def test_large_firm_three_steps_with_a_return(new_page, login, shot, personas, x
     street.wait_for_selector("text=材料已上传")
     street.click("#submit-btn")
     street.wait_for_selector("text=已提交")
-    for radio in street.locator("#verdicts-form input[value=accepted]").all():
+    review.goto(url)
+    for radio in review.locator("#verdicts-form input[value=accepted]").all():
         radio.check()
-    street.click("#verdicts-btn")
-    street.wait_for_selector("text=材料审核结论已保存")
-    decide(street, "approve")
+    review.click("#verdicts-btn")
+    review.wait_for_selector("text=材料审核结论已保存")
+    decide(review, "approve")
 
     dept.goto(url)
     decide(dept, "approve")

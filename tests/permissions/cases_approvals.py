@@ -65,15 +65,20 @@ def build_approvals(world):
         return app
 
     world.app_draft = make(world.xy, gxj, staff_xy, "draft", "", n=1)
-    world.app_street = make(world.xy, gxj, staff_xy, "submitted", "street", n=2)
+    # Applications at the street step were filed by the street's second official: the filer never takes
+    # the street step (issue 7 §18), so staff_xy / staff_ds review them.
+    from tests.approvals.helpers import colleague
+
+    filer_xy, filer_ds = colleague(staff_xy), colleague(staff_ds)
+    world.app_street = make(world.xy, gxj, filer_xy, "submitted", "street", n=2)
     world.app_sign = make(world.xy, gxj, staff_xy, "in_review", "signature", n=3)
     world.app_dept = make(world.xy, gxj, staff_xy, "in_review", "department", scale="large", n=4)
-    world.app_ds = make(world.ds, swj, staff_ds, "submitted", "street", n=5)
+    world.app_ds = make(world.ds, swj, filer_ds, "submitted", "street", n=5)
     world.firm_new_xy = EnterpriseFactory(jurisdiction=world.xy, department=gxj)
 
 
 def application_data(world):
-    return {"requested_reopen_on": "2026-12-20", "returning_headcount": "1", "masks_qty": "100",
+    return {"requested_reopen_on": (date.today() + timedelta(days=18)).isoformat(), "returning_headcount": "1", "masks_qty": "100",
             "thermometers_qty": "2", "disinfectant_litres": "10"}
 
 

@@ -46,7 +46,8 @@ def test_pdf_text_holds_header_firm_and_facts(rendered):
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 portrait
     text = reader.pages[0].extract_text()
     for expected in ("生产经营单位准许复工公示牌", "烟台福山路海鲜大酒店有限公司", placard.enterprise.credit_code,
-                     placard.number, placard.code, "2020年2月5日", "向阳街道", "12345", "盖章处",
+                     # approved on 5 February for the 15th the firm asked for: 准许复工日期 is the later day
+                     placard.number, placard.code, "2020年2月15日", "向阳街道", "12345", "盖章处",
                      placard.enterprise.jurisdiction.phone, "12 人", "李娜", "13800138000"):
         assert expected in text, expected
 

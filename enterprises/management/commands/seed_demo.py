@@ -16,6 +16,9 @@ DEMO_PASSWORD = "zhifu2020"
 DEMO_USERS = [
     ("staff_xy", Role.STREET_STAFF, "向阳工作人员 王芳", "370602001"),
     ("staff_ds", Role.STREET_STAFF, "东山工作人员 李强", "370602002"),
+    # A second official per street: the one who files an application never takes its street step.
+    ("staff_xy2", Role.STREET_STAFF, "向阳工作人员 马超", "370602001"),
+    ("staff_ds2", Role.STREET_STAFF, "东山工作人员 郑红", "370602002"),
     ("secretary_xy", Role.STREET_SECRETARY, "向阳党工委书记 张伟", "370602001"),
     ("director_xy", Role.STREET_DIRECTOR, "向阳街道主任 刘洋", "370602001"),
     ("secretary_ds", Role.STREET_SECRETARY, "东山党工委书记 陈静", "370602002"),
