@@ -126,7 +126,8 @@ def enterprise_list(request):
         "params": params,
         "pager": _pager(params, page),
         "can_register": request.user.is_superuser or request.user.role in REGISTRARS,
-        "export_url": reverse("enterprises:export"),
+        # The same filters as the rows (never the raw query string: no page cursors, nothing unparsed).
+        "export_url": reverse("enterprises:export") + (f"?{urlencode(params)}" if params else ""),
     }
     template = "enterprises/_list_body.html" if htmx else "enterprises/list.html"
     return render(request, template, context)
