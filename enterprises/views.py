@@ -139,6 +139,7 @@ def enterprise_detail(request, pk: int):
     context = {
         "enterprise": enterprise,
         "warning": credit_code_warning(enterprise.credit_code),
+        "prevention_mobile": selectors.contact_mobile_for(request.user, enterprise),
         "visits": enterprise.survey_visits.select_related("official")[:20],
         "history": enterprise.audit_entries.select_related("actor")[:50],
         "status_colour": OPERATING_STATUS_COLOURS[enterprise.operating_status],

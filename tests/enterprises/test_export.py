@@ -152,3 +152,31 @@ def test_the_export_link_carries_the_filters_the_list_shows(client_for, firms, d
     # Without filters the export is the whole (scoped) list again.
     response = client.get(reverse("enterprises:list"), **headers)
     assert export_action(response.content.decode()) == reverse("enterprises:export")
+
+
+@pytest.mark.parametrize("user, full", [
+    ("staff_xy", True), ("taskforce", True),
+    ("secretary_xy", False), ("director_xy", False), ("dept_gxj", False), ("inspector_d1", False),
+    ("inspector_xy", False), ("liaison_xy", False),
+])
+def test_the_prevention_mobile_is_masked_for_roles_that_may_not_see_it(client_for, personas, firms, user, full):
+    """Only the street staff of the firm's street and the task force get the prevention contact's mobile;
+    every other role's export (and the firm page) shows it masked like the roster's (issue 7 item 15)."""
+    from inspections.models import LiaisonAssignment
+
+    firm = firms["xy_small"]
+    LiaisonAssignment.objects.create(liaison=personas["liaison_xy"], enterprise=firm)
+    client = client_for(user)
+    rows = sheet_rows(export(client))
+    header = rows[0].index("防疫负责人手机")
+    row = next(r for r in rows if r[0] == firm.name)
+    assert row[header] == ("13800138000" if full else "138****8000")
+    page = client.get(reverse("enterprises:detail", args=[firm.pk])).content.decode()
+    assert ("13800138000" in page) is full and ("138****8000" in page) is not full
+
+
+def test_street_staff_see_the_mobile_of_their_own_street_only(personas, xy, ds):
+    from enterprises.selectors import contact_mobile_visible
+
+    sees = contact_mobile_visible(personas["staff_ds"])
+    assert sees(ds.pk) and not sees(xy.pk)
