@@ -29,6 +29,6 @@ admin.site.register([Material, Signature, LeaderMeeting], ReadOnlyAdmin)
 @admin.register(ReturningEmployee)
 class ReturningEmployeeAdmin(ReadOnlyAdmin):
     # Personal data stays masked even here.
-    list_display = ["application", "name_masked", "id_masked", "health_status"]
-    fields = readonly_fields = ["application", "name_masked", "id_masked", "mobile_masked", "health_status"]
+    list_display = ["application", "name_masked", "id_masked", "health_masked"]
+    fields = readonly_fields = ["application", "name_masked", "id_masked", "mobile_masked", "health_masked"]
     list_select_related = ["application__enterprise"]

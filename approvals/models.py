@@ -253,6 +253,11 @@ class ReturningEmployee(models.Model):
     def name_masked(self) -> str:
         return (self.name[:1] + "*" * max(len(self.name) - 1, 1)) if self.name else ""
 
+    @property
+    def health_masked(self) -> str:
+        """Health is personal data too: nothing of it shows (not even fit / unfit) to non-reviewers."""
+        return "****"
+
 
 class LeaderMeeting(models.Model):
     """负责人见面: a street official met the firm's principal before the street approves."""

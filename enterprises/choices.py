@@ -23,6 +23,8 @@ class OperatingStatus(models.TextChoices):
     REOPENED = "reopened", _("已复工")
     CLOSED = "closed", _("责令关停")
     UNAUTHORISED = "unauthorised", _("私开偷开")
+    # Closed for good (ceased trading, deregistered): set only by the registry's close action, with a reason.
+    CEASED = "ceased", _("已关闭")
 
 
 class JurisdictionKind(models.TextChoices):
@@ -35,6 +37,7 @@ OPERATING_STATUS_COLOURS = {
     "reopened": "success",
     "closed": "danger",
     "unauthorised": "warning",
+    "ceased": "plain",
 }
 CATEGORY_COLOURS = {
     "epidemic_supply": "danger",

@@ -14,8 +14,8 @@ class EnterpriseForm(forms.ModelForm):
         fields = [
             "name", "credit_code", "scale", "category", "department", "jurisdiction", "community", "grid",
             "address", "legal_representative", "prevention_contact", "prevention_mobile", "employee_count",
-            "output_over_100m", "operating_status",
-        ]
+            "output_over_100m",
+        ]  # no operating_status: it changes only through approval, stop-work and the close action
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,3 +79,11 @@ class EnterpriseFilterForm(forms.Form):
         self.fields["jurisdiction"].queryset = jurisdictions
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "input")
+
+
+class EnterpriseCloseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("关闭原因"), max_length=500, strip=True,
+        help_text=_("例如：已注销营业执照；已迁出本区；长期停业。关闭后经营状态为“已关闭”，记入操作记录。"),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "input"}),
+    )

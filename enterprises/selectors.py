@@ -58,6 +58,33 @@ class EnterpriseFilters:
         return {k: str(v) for k, v in self.__dict__.items() if v not in (None, "")}
 
 
+def mask_mobile(mobile: str) -> str:
+    """A mobile shown masked, as the roster masks returning employees' (138****8000)."""
+    if not mobile:
+        return ""
+    return mobile[:3] + "****" + mobile[-4:] if len(mobile) == 11 else "****"
+
+
+def contact_mobile_visible(user):
+    """Who may see a firm's prevention contact's mobile in full: the street staff of the firm's street and
+    the task force (and superusers); everyone else sees it masked (mask_mobile). Returns a predicate on
+    the firm's jurisdiction id, so an export decides row by row."""
+    from accounts.models import Role
+
+    scope = scope_for(user)
+    if user.is_superuser or scope.role == Role.TASK_FORCE:
+        return lambda jurisdiction_id: True
+    if scope.role == Role.STREET_STAFF:
+        own = scope.jurisdiction_ids
+        return lambda jurisdiction_id: jurisdiction_id in own
+    return lambda jurisdiction_id: False
+
+
+def contact_mobile_for(user, enterprise: Enterprise) -> str:
+    mobile = enterprise.prevention_mobile
+    return mobile if contact_mobile_visible(user)(enterprise.jurisdiction_id) else mask_mobile(mobile)
+
+
 def enterprises_visible(user) -> QuerySet[Enterprise]:
     return Enterprise.objects.visible_to(user)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_io
+from . import views, views_close, views_io
 
 app_name = "enterprises"
 
@@ -14,5 +14,6 @@ urlpatterns = [
     path("export/", views_io.export_view, name="export"),
     path("<int:pk>/", views.enterprise_detail, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit_view, name="edit"),
+    path("<int:pk>/close/", views_close.enterprise_close_view, name="close"),
     path("<int:pk>/visits/", views.survey_visit_create, name="visit_create"),
 ]

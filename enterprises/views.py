@@ -126,7 +126,8 @@ def enterprise_list(request):
         "params": params,
         "pager": _pager(params, page),
         "can_register": request.user.is_superuser or request.user.role in REGISTRARS,
-        "export_url": reverse("enterprises:export"),
+        # The same filters as the rows (never the raw query string: no page cursors, nothing unparsed).
+        "export_url": reverse("enterprises:export") + (f"?{urlencode(params)}" if params else ""),
     }
     template = "enterprises/_list_body.html" if htmx else "enterprises/list.html"
     return render(request, template, context)
@@ -138,6 +139,7 @@ def enterprise_detail(request, pk: int, *, visit_form=None, status=200):
     context = {
         "enterprise": enterprise,
         "warning": credit_code_warning(enterprise.credit_code),
+        "prevention_mobile": selectors.contact_mobile_for(request.user, enterprise),
         "visits": enterprise.survey_visits.select_related("official")[:20],
         "history": enterprise.audit_entries.select_related("actor")[:50],
         "status_colour": OPERATING_STATUS_COLOURS[enterprise.operating_status],

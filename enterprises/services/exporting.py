@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from zhifu_reopen.export import xlsx_build, xlsx_filename
 
 from ..choices import CATEGORY_IMPORT_LABELS, SCALE_IMPORT_LABELS, OperatingStatus
-from ..selectors import EnterpriseFilters, enterprise_filter
+from ..selectors import EnterpriseFilters, contact_mobile_visible, enterprise_filter, mask_mobile
 from .importing import HEADERS, IGNORED_HEADERS
 
 EXPORT_INLINE_MAX_ROWS = 5000
@@ -22,6 +22,7 @@ EXPORT_VALUES = (
     "name", "credit_code", "scale", "category", "jurisdiction__name", "department__name", "address",
     "legal_representative", "prevention_contact", "prevention_mobile", "employee_count",
     "operating_status", "community__name", "grid__name", "output_over_100m", "last_visited_on", "created_at",
+    "jurisdiction_id",  # not a column: decides whether the mobile is masked
 )
 WIDTHS = [36, 22, 10, 14, 12, 12, 40, 12, 12, 15, 10, 10, 14, 10, 12, 12, 18]
 TEXT_COLUMNS = (1, 9)  # credit code, mobile
@@ -36,10 +37,13 @@ def _rows(user, filters: EnterpriseFilters):
     categories = {code: label for label, code in CATEGORY_IMPORT_LABELS.items()}
     statuses = {code: str(label) for code, label in OperatingStatus.choices}
     yes, no = _("是"), _("否")
+    sees_mobile = contact_mobile_visible(user)
     qs = enterprise_filter(user, filters).order_by("name", "id").values_list(*EXPORT_VALUES)
     for row in qs.iterator(chunk_size=2000):
         (name, code, scale, category, street, dept, address, legal, contact, mobile, employees, status,
-         community, grid, big, visited, created) = row
+         community, grid, big, visited, created, jurisdiction_id) = row
+        if not sees_mobile(jurisdiction_id):
+            mobile = mask_mobile(mobile)
         yield (name, code, scales.get(scale, scale), categories.get(category, category), street, dept or "",
                address, legal, contact, mobile, employees, statuses.get(status, status), community or "",
                grid or "", yes if big else no, visited, created)

@@ -1,5 +1,9 @@
-"""Write path for the firm registry: create, edit, survey visits. Each checks scope and rules, writes
-and records the audit entry in one transaction."""
+"""Write path for the firm registry: create, edit, close for good, survey visits. Each checks scope and
+rules, writes and records the audit entry in one transaction.
+
+The operating status is not an editable field: approval sets 已复工 (approvals.services.review), a
+stop-work order 责令关停 (inspections), and the registry's own ``enterprise_close`` 已关闭 with a reason.
+Create and update refuse any other value."""
 
 from __future__ import annotations
 
@@ -15,14 +19,16 @@ from zhifu_reopen.audit import audit_record, changed, snapshot
 from zhifu_reopen.date_bounds import validate_past_day
 from zhifu_reopen.errors import DomainError
 
+from ..choices import OperatingStatus
 from ..models import Enterprise, SurveyVisit
 from ..validators import normalise_credit_code
 
 EDITABLE_FIELDS = [
     "name", "credit_code", "scale", "category", "department", "jurisdiction", "community", "grid",
     "address", "legal_representative", "prevention_contact", "prevention_mobile", "employee_count",
-    "output_over_100m", "operating_status",
+    "output_over_100m",
 ]
+CLOSE_REASON_MAX = 500
 
 
 def _require_registrar(user, jurisdiction_id: int) -> None:
@@ -39,6 +45,16 @@ def _check_org(data: dict) -> None:
         raise DomainError(_("所选社区不属于所选街道。"))
     if grid is not None and (community is None or grid.community_id != community.pk):
         raise DomainError(_("所选网格不属于所选社区。"))
+
+
+def _refuse_status(data: dict, current: str) -> None:
+    """The registry never sets the operating status by hand (issue 7 item 17)."""
+    wanted = data.get("operating_status")
+    if wanted not in (None, "") and wanted != current:
+        raise DomainError(
+            _("经营状态不能直接修改：复工须经审批通过，关停由停工处置决定，永久关闭请使用“关闭”并说明原因。"),
+            code="status_locked",
+        )
 
 
 def duplicate_of(credit_code: str, exclude_pk: int | None = None) -> Enterprise | None:
@@ -60,6 +76,7 @@ def _save_unique(enterprise: Enterprise) -> None:
 @transaction.atomic
 def enterprise_create(*, user, data: dict, reason: str = "") -> Enterprise:
     _require_registrar(user, data["jurisdiction"].pk)
+    _refuse_status(data, OperatingStatus.NOT_REOPENED)
     _check_org(data)
     data = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
     data["credit_code"] = normalise_credit_code(data["credit_code"])
@@ -77,6 +94,7 @@ def enterprise_create(*, user, data: dict, reason: str = "") -> Enterprise:
 def enterprise_update(*, user, enterprise: Enterprise, data: dict, reason: str = "") -> Enterprise:
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     _require_registrar(user, enterprise.jurisdiction_id)
+    _refuse_status(data, enterprise.operating_status)
     if "jurisdiction" in data:
         _require_registrar(user, data["jurisdiction"].pk)
     merged = {f: getattr(enterprise, f) for f in EDITABLE_FIELDS} | {
@@ -95,6 +113,39 @@ def enterprise_update(*, user, enterprise: Enterprise, data: dict, reason: str =
     if new:
         audit_record(actor=user, action="enterprise.update", target=enterprise, before=old, after=new,
                      reason=reason)
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_close(*, user, enterprise: Enterprise, reason: str) -> Enterprise:
+    """Close a firm for good (已关闭: ceased trading, deregistered, moved out of the district) with a
+    required reason. Refused while an application is open or a placard still stands: those are decided
+    by their own workflows first (withdraw the application; the task force revokes the placard)."""
+    from approvals.models import Application
+    from placards.models import Placard
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("请填写关闭原因。"), messages=[_("请填写关闭原因。")], code="reason_required")
+    if len(reason) > CLOSE_REASON_MAX:
+        raise DomainError(_("关闭原因不能超过%(n)d个字。") % {"n": CLOSE_REASON_MAX}, code="invalid")
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    _require_registrar(user, enterprise.jurisdiction_id)
+    if enterprise.operating_status == OperatingStatus.CEASED:
+        raise DomainError(_("该企业已关闭。"), code="conflict")
+    open_statuses = (Application.Status.DRAFT, Application.Status.SUBMITTED, Application.Status.IN_REVIEW,
+                     Application.Status.RETURNED)
+    if Application.objects.filter(enterprise=enterprise, status__in=open_statuses).exists():
+        raise DomainError(_("该企业有在办的复工申请，请先撤回申请再关闭。"), code="conflict")
+    if Placard.objects.filter(
+        enterprise=enterprise, status__in=(Placard.Status.VALID, Placard.Status.SUSPENDED)
+    ).exists():
+        raise DomainError(_("该企业的准许复工公示牌尚未撤销，请先由工作专班撤销公示牌再关闭。"), code="conflict")
+    before = {"operating_status": enterprise.operating_status}
+    enterprise.operating_status = OperatingStatus.CEASED
+    enterprise.save(update_fields=["operating_status", "updated_at"])
+    audit_record(actor=user, action="enterprise.close", target=enterprise, before=before,
+                 after={"operating_status": OperatingStatus.CEASED}, reason=reason)
     return enterprise
 
 

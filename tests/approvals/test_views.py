@@ -111,6 +111,23 @@ def test_personal_data_masked_except_for_reviewers(client_for, personas, staff, 
     assert large.employees.first().id_number in seen
 
 
+def test_health_status_masked_like_id_numbers_except_for_reviewers(client_for, staff, firm_xy):
+    """A returning employee's health declaration is personal (health) data: only the officials who
+    review the application see it; others see it masked as the ID number is (issue 7 item 15)."""
+    from approvals.services.applications import employee_add
+
+    app = h.draft(staff, firm_xy, employees=1)
+    employee_add(user=staff, application=app, data=h.employee_data(7, health_status="quarantining"))
+    url = reverse("approvals:detail", args=[app.pk])
+    assert "正在隔离" in client_for("staff_xy").get(url).text  # reviews it
+    for viewer in ("dept_gxj", "taskforce"):  # see the small firm's application, do not review it
+        page = client_for(viewer).get(url)
+        assert page.status_code == 200
+        roster = page.text[page.text.index('id="roster"'):]
+        assert "正在隔离" not in roster and "健康</span>" not in roster, viewer
+        assert app.employees.first().id_masked in roster
+
+
 def test_queue_orders_green_channel_then_livelihood_then_deadline(client_for, staff, xy):
     general = h.submitted(staff, EnterpriseFactory(jurisdiction=xy, category="general"))
     livelihood = h.submitted(staff, EnterpriseFactory(jurisdiction=xy, category="livelihood"))

@@ -124,3 +124,59 @@ def test_xlsx_build_writes_headers_rows_and_types():
     assert rows[1][0] == "甲" and rows[1][1].date() == date(2020, 2, 15) and rows[1][2] == 3
     assert rows[1][4] == "0012" and rows[2][4] == "12"
     assert sheet["A3"].data_type == "s" and sheet["A3"].value == "+1"
+
+
+def export_action(body: str) -> str:
+    import html
+    import re
+
+    match = re.search(r'<form method="post" action="([^"]*)"[^>]*id="export-form"', body)
+    assert match, "no export form in the page"
+    return html.unescape(match.group(1))
+
+
+@pytest.mark.parametrize("htmx", [True, False], ids=["filtered-in-place", "full-page"])
+def test_the_export_link_carries_the_filters_the_list_shows(client_for, firms, ds, htmx):
+    """Filters applied in place (htmx swaps only the list body) must reach the export: the export form
+    is rendered inside the swapped fragment, from the same parsed filters as the rows (issue 7 item 7)."""
+    client = client_for("taskforce")
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = client.get(f"{reverse('enterprises:list')}?scale=small&jurisdiction={ds.pk}&after=junk", **headers)
+    assert response.status_code == 200
+    action = export_action(response.content.decode())
+    assert action.startswith(reverse("enterprises:export") + "?")
+    assert "scale=small" in action and f"jurisdiction={ds.pk}" in action
+    assert "after=" not in action  # a page cursor is not a filter
+    exported = names(sheet_rows(client.post(action)))
+    assert exported == {"东山小微商贸有限公司"}
+    # Without filters the export is the whole (scoped) list again.
+    response = client.get(reverse("enterprises:list"), **headers)
+    assert export_action(response.content.decode()) == reverse("enterprises:export")
+
+
+@pytest.mark.parametrize("user, full", [
+    ("staff_xy", True), ("taskforce", True),
+    ("secretary_xy", False), ("director_xy", False), ("dept_gxj", False), ("inspector_d1", False),
+    ("inspector_xy", False), ("liaison_xy", False),
+])
+def test_the_prevention_mobile_is_masked_for_roles_that_may_not_see_it(client_for, personas, firms, user, full):
+    """Only the street staff of the firm's street and the task force get the prevention contact's mobile;
+    every other role's export (and the firm page) shows it masked like the roster's (issue 7 item 15)."""
+    from inspections.models import LiaisonAssignment
+
+    firm = firms["xy_small"]
+    LiaisonAssignment.objects.create(liaison=personas["liaison_xy"], enterprise=firm)
+    client = client_for(user)
+    rows = sheet_rows(export(client))
+    header = rows[0].index("防疫负责人手机")
+    row = next(r for r in rows if r[0] == firm.name)
+    assert row[header] == ("13800138000" if full else "138****8000")
+    page = client.get(reverse("enterprises:detail", args=[firm.pk])).content.decode()
+    assert ("13800138000" in page) is full and ("138****8000" in page) is not full
+
+
+def test_street_staff_see_the_mobile_of_their_own_street_only(personas, xy, ds):
+    from enterprises.selectors import contact_mobile_visible
+
+    sees = contact_mobile_visible(personas["staff_ds"])
+    assert sees(ds.pk) and not sees(xy.pk)
