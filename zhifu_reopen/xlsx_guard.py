@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 
 from .errors import DomainError
 
-# A legitimate 500,000-row import (20 MB compressed at most) expands to a few hundred MB.
-DEFAULT_MAX_UNCOMPRESSED = 320 * 1024 * 1024
+# A legitimate import of 20 MB (the upload limit) expands ~15-20 times: 300-400 MB; a bomb 400 times or more.
+DEFAULT_MAX_UNCOMPRESSED = 512 * 1024 * 1024
 DEFAULT_MAX_RATIO = 100
 RATIO_FLOOR = 8 * 1024 * 1024  # small files (templates, a few rows) may compress very well
 CHUNK = 1024 * 1024
