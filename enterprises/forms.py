@@ -5,7 +5,7 @@ from accounts.scope import scope_for
 
 from .choices import Category, OperatingStatus, Scale
 from .models import Community, Department, Enterprise, Grid, Jurisdiction, SurveyVisit
-from .validators import normalise_credit_code
+from .validators import normalise_credit_code, plain_text_errors
 
 
 class EnterpriseForm(forms.ModelForm):
@@ -36,6 +36,14 @@ class EnterpriseForm(forms.ModelForm):
 
     def clean_credit_code(self):
         return normalise_credit_code(self.cleaned_data["credit_code"])
+
+    def clean(self):
+        cleaned = super().clean()
+        # The same rule as the import and the registry services (an export can be imported back).
+        for name, errors in plain_text_errors(cleaned).items():
+            if name in self.fields:
+                self.add_error(name, errors)
+        return cleaned
 
     def validate_unique(self):
         # Duplicate credit codes are reported by the view with a link to the existing firm.

@@ -1,4 +1,4 @@
-"""统一社会信用代码 (GB 32100-2015) and mobile number validation."""
+"""统一社会信用代码 (GB 32100-2015), mobile number and plain-text validation."""
 
 from __future__ import annotations
 
@@ -14,6 +14,11 @@ CREDIT_RE = re.compile(r"^[0-9A-HJ-NP-RTUW-Y]{2}\d{6}[0-9A-HJ-NP-RTUW-Y]{10}$")
 # GB 11714 organisation code (positions 9–17).
 ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+# One rule for the firm's free-text fields, wherever they come from (the form, the services, the import):
+# no "<" / ">" (markup) and no invisible control characters.
+PLAIN_TEXT_FIELDS = ("name", "address", "legal_representative", "prevention_contact")
+MARKUP_RE = re.compile(r"[<>]")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def credit_check_char(first17: str) -> str:
@@ -71,3 +76,24 @@ def make_credit_code(region: str, serial: int, registry: str = "91") -> str:
 def validate_mobile(value: str) -> None:
     if value and not MOBILE_RE.match(value):
         raise ValidationError(_("手机号码应为以1开头的11位数字。"), code="mobile")
+
+
+def validate_plain_text(value: str) -> None:
+    """A name, address or person's name: no "<"/">" markup, no control characters."""
+    if not value:
+        return
+    if MARKUP_RE.search(value):
+        raise ValidationError(_("不能包含“<”“>”等HTML/脚本标记字符。"), code="markup")
+    if CONTROL_RE.search(value):
+        raise ValidationError(_("含有不可见的控制字符，请删除后重试。"), code="control")
+
+
+def plain_text_errors(values: dict) -> dict[str, list[ValidationError]]:
+    """The PLAIN_TEXT_FIELDS among ``values`` that break :func:`validate_plain_text`, by field."""
+    errors = {}
+    for name in PLAIN_TEXT_FIELDS:
+        try:
+            validate_plain_text(values.get(name) or "")
+        except ValidationError as exc:
+            errors[name] = [exc]
+    return errors

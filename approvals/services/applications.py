@@ -272,11 +272,14 @@ def employee_remove(*, user, application: Application, employee_id: int, reason:
 
 ROSTER_HEADERS = ["姓名", "身份证号", "手机", "现居住地", "14天内行程", "健康状况"]
 MAX_ROSTER_ROWS = 5000
+ROSTER_MAX_UNCOMPRESSED = 64 * 1024 * 1024  # 5,000 rows of six columns expand to a few MB
 
 
 def roster_rows_from_xlsx(upload) -> list[dict]:
     """Rows of an uploaded roster workbook (first sheet, header row as ROSTER_HEADERS)."""
     from openpyxl import load_workbook
+
+    from zhifu_reopen.xlsx_guard import XlsxRefused, xlsx_archive_check, xlsx_sheet_rows
 
     from ..validators import XLSX
 
@@ -285,10 +288,16 @@ def roster_rows_from_xlsx(upload) -> list[dict]:
     except ValidationError as exc:
         raise DomainError(_("花名册未导入：%(e)s") % {"e": _first_message(exc)}, code="bad_file") from None
     try:
+        # A bomb is refused before a worksheet is parsed: the expanded size from the zip's directory,
+        # then the real row count from the sheet's XML (which also makes reading ignore <dimension>).
+        xlsx_archive_check(upload, max_uncompressed=ROSTER_MAX_UNCOMPRESSED)
         workbook = load_workbook(upload, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = [str(c or "").strip() for c in next(rows, ())]
+        xlsx_sheet_rows(sheet, max_rows=MAX_ROSTER_ROWS)
+        header = [str(c or "").strip() for c in next(sheet.iter_rows(max_row=1, values_only=True), ())]
+        rows = sheet.iter_rows(min_row=2, max_col=len(ROSTER_HEADERS), values_only=True)
+    except XlsxRefused as exc:
+        raise XlsxRefused(_("花名册未导入：%(e)s") % {"e": exc.message}, code=exc.code) from None
     except Exception:  # a damaged workbook: openpyxl raises many kinds
         raise DomainError(_("花名册文件无法读取，请使用模板另存为 .xlsx 后重新上传。"), code="bad_file") from None
     if header[: len(ROSTER_HEADERS)] != ROSTER_HEADERS:

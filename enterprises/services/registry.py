@@ -21,7 +21,7 @@ from zhifu_reopen.errors import DomainError
 
 from ..choices import OperatingStatus
 from ..models import Enterprise, SurveyVisit
-from ..validators import normalise_credit_code
+from ..validators import normalise_credit_code, plain_text_errors
 
 EDITABLE_FIELDS = [
     "name", "credit_code", "scale", "category", "department", "jurisdiction", "community", "grid",
@@ -64,13 +64,31 @@ def duplicate_of(credit_code: str, exclude_pk: int | None = None) -> Enterprise 
     return qs.first()
 
 
+def _duplicate() -> DomainError:
+    return DomainError(_("统一社会信用代码已登记。"), code="duplicate")
+
+
+def _full_clean(enterprise: Enterprise) -> None:
+    """Every field rule (the plain-text rule shared with the form and the import included), but not the
+    credit code's uniqueness: that is the database's to decide, at the insert (:func:`_save_unique`). A
+    unique check here would see a firm another official committed a moment ago and fail with a
+    ValidationError where the answer is the "already registered" refusal."""
+    errors = plain_text_errors({name: getattr(enterprise, name) for name in EDITABLE_FIELDS})
+    try:
+        enterprise.full_clean(validate_unique=False)
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
 def _save_unique(enterprise: Enterprise) -> None:
     """Save; a credit code registered by someone else at the same instant is a refusal, not a 500."""
     try:
         with transaction.atomic():
             enterprise.save()
     except IntegrityError as exc:
-        raise DomainError(_("统一社会信用代码已登记。"), code="duplicate") from exc
+        raise _duplicate() from exc
 
 
 @transaction.atomic
@@ -81,9 +99,9 @@ def enterprise_create(*, user, data: dict, reason: str = "") -> Enterprise:
     data = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
     data["credit_code"] = normalise_credit_code(data["credit_code"])
     if duplicate_of(data["credit_code"]):
-        raise DomainError(_("统一社会信用代码已登记。"), code="duplicate")
+        raise _duplicate()  # early; a firm registered after this check is refused at the insert
     enterprise = Enterprise(**data)
-    enterprise.full_clean()
+    _full_clean(enterprise)
     _save_unique(enterprise)
     audit_record(actor=user, action="enterprise.create", target=enterprise, after=snapshot(enterprise),
                  reason=reason)
@@ -103,11 +121,11 @@ def enterprise_update(*, user, enterprise: Enterprise, data: dict, reason: str =
     _check_org(merged)
     merged["credit_code"] = normalise_credit_code(merged["credit_code"])
     if duplicate_of(merged["credit_code"], exclude_pk=enterprise.pk):
-        raise DomainError(_("统一社会信用代码已登记。"), code="duplicate")
+        raise _duplicate()
     before = snapshot(enterprise)
     for key, value in merged.items():
         setattr(enterprise, key, value)
-    enterprise.full_clean()
+    _full_clean(enterprise)
     _save_unique(enterprise)
     old, new = changed(before, snapshot(enterprise))
     if new:

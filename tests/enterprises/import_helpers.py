@@ -63,3 +63,58 @@ def xlsx(rows, headers=HEADERS, name="企业.xlsx") -> SimpleUploadedFile:
 
 def csvfile(rows, headers=HEADERS, encoding="utf-8-sig", name="企业.csv") -> SimpleUploadedFile:
     return upload(csv_bytes(rows, headers, encoding), name)
+
+
+# --- hostile workbooks (issue 7 §4–5), built with zipfile --------------------------------------------
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def sheet_rewrite(content: bytes, change) -> bytes:
+    """The workbook with its first sheet's XML passed through ``change(bytes) -> bytes``."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            target.writestr(item.filename, change(data) if item.filename == SHEET else data)
+    return out.getvalue()
+
+
+def with_dimension(content: bytes, ref: str) -> bytes:
+    """The workbook with a <dimension> header that says ``ref``, whatever the sheet holds."""
+    import re
+
+    return sheet_rewrite(content, lambda xml: re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{ref}"'.encode(),
+                                                     xml))
+
+
+def with_far_row(content: bytes, row_number: int) -> bytes:
+    """One more cell, at ``row_number`` (the dimension left as it was): a few KB on disk."""
+    cell = f'<row r="{row_number}"><c r="A{row_number}" t="inlineStr"><is><t>x</t></is></c></row>'.encode()
+    return sheet_rewrite(content, lambda xml: xml.replace(b"</sheetData>", cell + b"</sheetData>"))
+
+
+def expanding(content: bytes, padding: int) -> bytes:
+    """The workbook with ``padding`` bytes of whitespace inside its sheet XML (still a valid sheet): a
+    small file that inflates to ``padding`` bytes."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename != SHEET:
+                target.writestr(item.filename, data)
+                continue
+            head, tail = data.split(b"</sheetData>")
+            with target.open(item.filename, "w") as stream:
+                stream.write(head)
+                block = b" " * (1 << 20)
+                for _ in range(padding // len(block)):
+                    stream.write(block)
+                stream.write(b"</sheetData>" + tail)
+    return out.getvalue()

@@ -24,7 +24,18 @@ from enterprises.services.importing import files as import_files
 from enterprises.services.importing import rows as import_rows
 from enterprises.services.importing import writer as import_writer
 from enterprises.validators import credit_check_char, make_credit_code
-from tests.enterprises.import_helpers import csv_bytes, csvfile, row, upload, xlsx, xlsx_bytes
+from tests.enterprises.import_helpers import (
+    csv_bytes,
+    csvfile,
+    expanding,
+    row,
+    sheet_rewrite,
+    upload,
+    with_dimension,
+    with_far_row,
+    xlsx,
+    xlsx_bytes,
+)
 from tests.factories import EnterpriseFactory
 from zhifu_reopen.models import AuditEntry, Job
 
@@ -381,13 +392,149 @@ def without_dimension(content: bytes) -> bytes:
     return out.getvalue()
 
 
-def test_too_many_rows_counted_while_reading_when_the_file_does_not_say(staff, monkeypatch):
+def test_too_many_rows_counted_from_the_sheet_when_the_file_does_not_say(staff, monkeypatch):
     monkeypatch.setattr(import_files, "MAX_ROWS", 3)
     monkeypatch.setattr(import_rows, "MAX_ROWS", 3)
     content = without_dimension(xlsx_bytes([row(i) for i in range(4)]))
-    assert importing.import_inspect(upload(content), "企业.xlsx").rows_estimate is None
+    with pytest.raises(ImportFileError) as refused:
+        importing.import_inspect(upload(content), "企业.xlsx")
+    assert refused.value.code == "too_many_rows"
     error = _bad(staff, upload(content, "企业.xlsx"))
     assert error.code == "too_many_rows"
+    assert importing.import_inspect(upload(without_dimension(xlsx_bytes([row(1)]))), "企业.xlsx").rows_estimate == 1
+
+
+def test_too_many_rows_counted_while_reading(staff, monkeypatch):
+    monkeypatch.setattr(import_rows, "MAX_ROWS", 3)
+    error = _bad(staff, xlsx([row(i) for i in range(4)]))
+    assert error.code == "too_many_rows" and Enterprise.objects.count() == 0
+
+
+# ----------------------------------------------------- what the file says about itself is not trusted
+
+
+def test_an_under_stated_dimension_header_does_not_drop_rows(staff):
+    """A <dimension> of A1:K3 over 10 data rows: every row is read (issue 7 §4)."""
+    content = with_dimension(xlsx_bytes([row(i) for i in range(1, 11)]), "A1:K3")
+    assert importing.import_inspect(upload(content), "企业.xlsx").rows_estimate == 10
+    result = run(staff, upload(content))
+    assert result.ok and (result.rows, result.created) == (10, 10)
+    assert len(codes_in_db()) == 10
+    # and a bad row beyond what the header says still refuses the whole file
+    Enterprise.objects.all().delete()
+    content = with_dimension(xlsx_bytes([row(i) for i in range(1, 10)] + [row(10, 防疫负责人手机="12")]), "A1:K3")
+    result = run(staff, upload(content))
+    assert not result.ok and [e.row for e in result.errors] == [11] and Enterprise.objects.count() == 0
+
+
+def test_an_over_stated_dimension_header_adds_no_rows_or_columns(staff):
+    content = with_dimension(xlsx_bytes([row(1), row(2)]), "A1:XFD900")
+    reader = import_files._Reader(io.BytesIO(content), "xlsx")
+    try:
+        rows, _index = import_files._read_header(reader)
+        rows = list(rows)
+    finally:
+        reader.close()
+    assert reader.rows_estimate == 2 and len(rows) == 2
+    assert all(len(r) == len(HEADERS) for r in rows)
+
+
+def test_a_stray_cell_far_right_does_not_widen_every_row(staff):
+    def far_cells(xml: bytes) -> bytes:  # a value in column XFD (16,384) on each data row
+        return re.sub(rb'(<row r="(\d+)"[^>]*>.*?)</row>', lambda m: m.group(0) if m.group(2) == b"1" else
+                      m.group(1) + b'<c r="XFD' + m.group(2) + b'" t="n"><v>1</v></c></row>', xml)
+
+    content = sheet_rewrite(xlsx_bytes([row(1), row(2)]), far_cells)
+    reader = import_files._Reader(io.BytesIO(content), "xlsx")
+    try:
+        rows, _index = import_files._read_header(reader)
+        rows = list(rows)
+    finally:
+        reader.close()
+    assert len(rows) == 2 and all(len(r) == len(HEADERS) for r in rows)
+    assert run(staff, upload(content)).created == 2
+
+
+@pytest.fixture
+def sheet_parses(monkeypatch):
+    """Every time a worksheet's XML is parsed (openpyxl's parser, read-only or not)."""
+    from openpyxl.worksheet import _reader
+
+    calls = []
+    original = _reader.WorkSheetParser.parse
+
+    def parse(self):
+        calls.append(self)
+        return original(self)
+
+    monkeypatch.setattr(_reader.WorkSheetParser, "parse", parse)
+    return calls
+
+
+def bombs():
+    """The files of issue 7 §5, scaled to the test's limits (see ``small_limits``): a file that inflates
+    to six times the limit, one with a single cell at row 2,000,000,000, one at row 20,000,000."""
+    base = xlsx_bytes([row(1), row(2)])
+    return {
+        "expands": expanding(base, 24 * 1024 * 1024),
+        "row_2e9": with_far_row(base, 2_000_000_000),
+        "row_2e7": with_far_row(base, 20_000_000),
+    }
+
+
+BOMB_WORDS = {"expands": "解压后", "row_2e9": "第2000000000行", "row_2e7": "第20000000行"}
+
+
+@pytest.fixture
+def small_limits(settings):
+    settings.XLSX_MAX_UNCOMPRESSED_BYTES = 4 * 1024 * 1024
+
+
+@pytest.mark.parametrize("kind", list(BOMB_WORDS))
+def test_page_refuses_a_bomb_before_parsing_it(page, kind, small_limits, sheet_parses):
+    import psutil
+
+    content = bombs()[kind]
+    assert len(content) < 100_000
+    before = psutil.Process().memory_info().rss
+    response = post(page, upload(content))
+    assert response.status_code == 413
+    assert BOMB_WORDS[kind] in response.content.decode()
+    assert sheet_parses == []  # refused from the zip directory / a byte scan, never parsed
+    assert psutil.Process().memory_info().rss - before < 64 * 1024 * 1024
+    assert Enterprise.objects.count() == 0 and not Job.objects.exists()
+
+
+@pytest.mark.parametrize("kind", list(BOMB_WORDS))
+def test_service_and_job_refuse_a_bomb_before_parsing_it(staff, kind, small_limits, sheet_parses):
+    error = _bad(staff, upload(bombs()[kind]))
+    assert error.status_code == 413 and BOMB_WORDS[kind] in error.message
+    assert sheet_parses == [] and Enterprise.objects.count() == 0
+
+
+def test_a_highly_compressed_file_is_refused_by_its_ratio(page, sheet_parses):
+    content = expanding(xlsx_bytes([row(1)]), 12 * 1024 * 1024)  # under the size limit, ~1000:1
+    response = post(page, upload(content))
+    assert response.status_code == 413 and "压缩比异常" in response.content.decode()
+    assert sheet_parses == [] and Enterprise.objects.count() == 0
+
+
+@pytest.mark.parametrize("attrs", [
+    'r="20000000"', "r='20000000'", 'spans="1:2" r="20000000"', 'x=">" r="20000000"',
+    'r="&#50;0000000"', 'r=" 20000000 "', 'r="2e7"',
+])
+def test_the_row_scan_reads_row_numbers_as_an_xml_parser_does(staff, attrs, small_limits, sheet_parses):
+    cell = f"<row {attrs}><c t=\"inlineStr\"><is><t>x</t></is></c></row>".encode()
+    content = sheet_rewrite(xlsx_bytes([row(1)]), lambda xml: xml.replace(b"</sheetData>", cell + b"</sheetData>"))
+    error = _bad(staff, upload(content))
+    assert error.code == "too_many_rows" and sheet_parses == []
+
+
+def test_rows_without_numbers_are_counted(staff, monkeypatch):
+    monkeypatch.setattr(import_files, "MAX_ROWS", 3)
+    content = xlsx_bytes([row(i) for i in range(1, 5)])
+    content = sheet_rewrite(content, lambda xml: re.sub(rb'(<row) r="\d+"', rb"\1", xml))
+    assert _bad(staff, upload(content)).code == "too_many_rows"
 
 
 def test_csv_with_old_mac_line_ends(staff):
@@ -637,8 +784,7 @@ def test_writer_thread_dry_run_and_update_counts_are_exact_and_rolled_back(staff
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_writer_thread_stops_cleanly_when_the_file_is_refused_mid_way(staff, threaded, monkeypatch):
-    monkeypatch.setattr(import_files, "MAX_ROWS", 9)
-    monkeypatch.setattr(import_rows, "MAX_ROWS", 9)
+    monkeypatch.setattr(import_rows, "MAX_ROWS", 9)  # counted while reading (the sheet's own count passes)
     content = without_dimension(xlsx_bytes([row(i) for i in range(1, 12)]))
     with pytest.raises(ImportFileError):
         run(staff, upload(content, "企业.xlsx"))

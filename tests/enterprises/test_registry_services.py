@@ -109,33 +109,149 @@ def test_liaison_records_visits_only_for_assigned_firms(personas, liaison_firm, 
                             observed_status="reopened")
 
 
+WAIT = 30  # seconds; only ever reached if the code under test deadlocks
+
+
+def _wait(event: threading.Event) -> None:
+    assert event.wait(WAIT), "the other official never got there"
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_officials_registering_the_same_code_at_once_give_one_firm(org):
+@pytest.mark.parametrize("second_is", [
+    "between_its_duplicate_check_and_its_validation",  # full_clean's unique check would see the new firm
+    "between_its_validation_and_its_insert",  # the insert meets the unique index
+    "inserting_while_the_first_is_uncommitted",  # the insert waits on the first's row, then fails
+])
+def test_two_officials_registering_the_same_code_at_once_give_one_firm(org, monkeypatch, second_is):
+    """Two officials register the same code; the first commits while the second is at ``second_is``.
+    Every timing gives one firm and the "already registered" refusal, never a ValidationError. The
+    order is forced with events, not left to the scheduler."""
+    from enterprises.models import Jurisdiction
+    from enterprises.services import registry
     from tests.conftest import make_persona
 
     staff = make_persona("staff_xy")
-    from enterprises.models import Jurisdiction
-
     xy = Jurisdiction.objects.get(code="370602001")
-    barrier = threading.Barrier(2)
-    outcomes = []
+    second_ready, first_committed = threading.Event(), threading.Event()
+    outcomes = {}
 
-    def register(name):
+    def in_second() -> bool:
+        return threading.current_thread().name == "second"
+
+    if second_is == "between_its_duplicate_check_and_its_validation":
+        original_duplicate_of = registry.duplicate_of
+
+        def duplicate_of(*args, **kwargs):
+            found = original_duplicate_of(*args, **kwargs)
+            if in_second():
+                second_ready.set()
+                _wait(first_committed)
+            return found
+
+        monkeypatch.setattr(registry, "duplicate_of", duplicate_of)
+    elif second_is == "between_its_validation_and_its_insert":
+        original_save = registry._save_unique
+
+        def save_unique(enterprise):
+            if in_second():
+                second_ready.set()
+                _wait(first_committed)
+            return original_save(enterprise)
+
+        monkeypatch.setattr(registry, "_save_unique", save_unique)
+    else:
+        first_inserted = threading.Event()
+        original_save, original_audit = registry._save_unique, registry.audit_record
+
+        def save_unique(enterprise):
+            if in_second():
+                second_ready.set()  # its INSERT follows and waits for the first's transaction
+            return original_save(enterprise)
+
+        def audit_record(**kwargs):
+            if not in_second():  # the first has inserted, not committed
+                first_inserted.set()
+                _wait(second_ready)
+            return original_audit(**kwargs)
+
+        monkeypatch.setattr(registry, "_save_unique", save_unique)
+        monkeypatch.setattr(registry, "audit_record", audit_record)
+
+    def register(who: str) -> None:
         try:
-            barrier.wait()
-            enterprise_create(user=staff, data=firm_data(xy, name=name))
-            outcomes.append("ok")
+            if who == "first" and second_is != "inserting_while_the_first_is_uncommitted":
+                _wait(second_ready)
+            if who == "second" and second_is == "inserting_while_the_first_is_uncommitted":
+                _wait(first_inserted)
+            enterprise_create(user=staff, data=firm_data(xy, name=f"并发公司{who}"))
+            outcomes[who] = "ok"
         except DomainError as exc:
-            outcomes.append(exc.code)
+            outcomes[who] = exc.code
+        except Exception as exc:  # reported by the assertion below
+            outcomes[who] = repr(exc)
         finally:
+            if who == "first":
+                first_committed.set()
             connection.close()
 
-    threads = [threading.Thread(target=register, args=(f"并发公司{i}",)) for i in range(2)]
+    threads = [threading.Thread(target=register, args=(who,), name=who) for who in ("first", "second")]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert sorted(outcomes) == ["duplicate", "ok"]
+    assert outcomes == {"first": "ok", "second": "duplicate"}
     assert Enterprise.objects.count() == 1
     assert AuditEntry.objects.filter(action="enterprise.create").count() == 1
+
+
+# --- one plain-text rule for the form, the services and the import (issue 7 §10) ------------------------
+
+MARKUP_NAME = "<script>alert(1)</script>华宇公司"
+MARKUP_MESSAGE = "不能包含“<”“>”等HTML/脚本标记字符。"
+
+
+@pytest.mark.parametrize("field", ["name", "address", "legal_representative", "prevention_contact"])
+def test_the_form_refuses_markup_as_the_import_does(personas, xy, field):
+    from enterprises.forms import EnterpriseForm
+
+    data = {**firm_data(xy), "jurisdiction": xy.pk, "operating_status": "not_reopened", field: MARKUP_NAME}
+    form = EnterpriseForm(data, user=personas["staff_xy"])
+    assert not form.is_valid()
+    assert form.errors[field] == [MARKUP_MESSAGE]
+
+
+def test_the_services_refuse_markup_as_the_import_does(personas, xy, firm_xy):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as info:
+        enterprise_create(user=personas["staff_xy"], data=firm_data(xy, name=MARKUP_NAME))
+    assert info.value.message_dict["name"] == [MARKUP_MESSAGE]
+    with pytest.raises(ValidationError) as info:
+        enterprise_update(user=personas["staff_xy"], enterprise=firm_xy, data={"address": "南大街<1>号"})
+    assert info.value.message_dict["address"] == [MARKUP_MESSAGE]
+    assert not Enterprise.objects.filter(name=MARKUP_NAME).exists()
+    firm_xy.refresh_from_db()
+    assert "<" not in firm_xy.address
+
+
+def test_what_the_form_accepts_the_import_accepts_and_back(personas, xy):
+    """A firm registered through the form is exported and imported back unchanged (mode update)."""
+    from enterprises.forms import EnterpriseForm
+    from enterprises.services.importing import MODE_UPDATE, enterprise_import
+    from tests.enterprises.import_helpers import csvfile, row, xlsx
+
+    name = "烟台A&B“华宇”机械(芝罘)有限公司"
+    data = {**firm_data(xy, name=name), "jurisdiction": xy.pk, "operating_status": "not_reopened"}
+    form = EnterpriseForm(data, user=personas["staff_xy"])
+    assert form.is_valid(), form.errors
+    firm = enterprise_create(user=personas["staff_xy"], data=form.cleaned_data)
+    result = enterprise_import(user=personas["staff_xy"], file=xlsx([row(1, 企业名称=name, 统一社会信用代码=firm.credit_code)]),
+                               filename="企业.xlsx", mode=MODE_UPDATE)
+    assert result.ok and result.written
+    for value in (MARKUP_NAME, "a\x07b"):
+        result = enterprise_import(user=personas["staff_xy"], file=csvfile([row(2, 企业名称=value)]),
+                                   filename="企业.csv")
+        form = EnterpriseForm({**data, "name": value, "credit_code": row(2)[1]}, user=personas["staff_xy"])
+        assert not form.is_valid()
+        assert [e.message for e in result.errors] == form.errors["name"]

@@ -1,6 +1,7 @@
 from django.urls import reverse
 
 from enterprises.models import Enterprise
+from tests.factories import EnterpriseFactory
 from zhifu_reopen.models import AuditEntry
 
 
@@ -53,10 +54,15 @@ def test_unknown_street_is_refused(client_for, xy):
     assert not Enterprise.objects.exists()
 
 
-def test_script_in_a_name_is_stored_as_text_and_escaped(client_for, xy):
+def test_script_in_a_name_is_refused_and_escaped(client_for, xy):
     client = client_for("staff_xy")
-    client.post(reverse("enterprises:create"), form_data(xy, name="<script>alert(1)</script>商店"))
-    firm = Enterprise.objects.get()
+    response = client.post(reverse("enterprises:create"), form_data(xy, name="<script>alert(1)</script>商店"))
+    body = response.content.decode()
+    assert response.status_code == 400 and "不能包含“&lt;”“&gt;”等HTML/脚本标记字符。" in body  # as the import
+    assert "<script>alert(1)</script>" not in body
+    assert not Enterprise.objects.exists()
+    # a name stored before the rule (or by other means) is still shown as text
+    firm = EnterpriseFactory(jurisdiction=xy, name="<script>alert(1)</script>商店")
     for url in (firm.get_absolute_url(), reverse("enterprises:list")):
         body = client.get(url).content.decode()
         assert "<script>alert(1)</script>" not in body

@@ -15,6 +15,8 @@ from pathlib import PurePath
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from zhifu_reopen.xlsx_guard import XlsxRefused, xlsx_archive_check, xlsx_sheet_rows
+
 from .base import HEADERS, IGNORED_HEADERS, MAX_ROWS, ImportFileError
 
 
@@ -136,10 +138,12 @@ class _Reader:
     def __init__(self, file, kind: str):
         self.kind = kind
         self.workbook = None
+        self.data_width: int | None = None
         if kind == "xlsx":
             import openpyxl
             from openpyxl.utils.exceptions import InvalidFileException
 
+            self._guard(xlsx_archive_check, file)
             try:
                 self.workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
             except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
@@ -150,24 +154,39 @@ class _Reader:
             if not self.workbook.worksheets:
                 raise ImportFileError(_("工作簿里没有工作表。"), code="empty")
             self.sheet = self.workbook.worksheets[0]
-            self.rows_estimate = self._xlsx_rows()
+            # The real rows, counted from the sheet's XML before it is parsed (a bomb is refused here);
+            # the <dimension> header is not trusted, and reading is no longer cut at it.
+            try:
+                self.rows_estimate = self._guard(xlsx_sheet_rows, self.sheet, max_rows=MAX_ROWS)
+            except BaseException:
+                self.workbook.close()
+                raise
         else:
             text = _decode(file.read())
             self.text = text
             lines = max(text.count("\n"), text.count("\r"))
             self.rows_estimate = max(lines + (0 if text.endswith(("\n", "\r")) else 1) - 1, 0)
 
-    def _xlsx_rows(self) -> int | None:
+    @staticmethod
+    def _guard(check, *args, **kwargs):
         try:
-            max_row = self.sheet.max_row
-        except (ValueError, TypeError):
-            return None
-        return None if max_row is None else max(max_row - 1, 0)
+            return check(*args, **kwargs)
+        except XlsxRefused as exc:
+            raise ImportFileError(exc.message, code=exc.code, status_code=exc.status_code) from exc
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
+            raise ImportFileError(_("读取 .xlsx 文件时出错：文件可能已损坏。"), code="file_type") from exc
 
     def __iter__(self) -> Iterator[tuple]:
         if self.kind == "xlsx":
             try:
-                yield from self.sheet.iter_rows(values_only=True)
+                # The header first; the data rows then only as wide as the header named (``data_width``,
+                # set by _read_header once it has read the header): a stray cell in column XFD must not
+                # make every row 16,384 values long.
+                header = next(self.sheet.iter_rows(max_row=1, values_only=True), None)
+                if header is None:
+                    return
+                yield header
+                yield from self.sheet.iter_rows(min_row=2, max_col=self.data_width, values_only=True)
             except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
                 raise ImportFileError(_("读取 .xlsx 文件时出错：文件可能已损坏。"), code="file_type") from exc
         else:
@@ -241,6 +260,7 @@ def _read_header(reader: _Reader) -> tuple[Iterator[tuple], list[int]]:
     if header is None:
         raise ImportFileError(_("文件是空的：没有表头，也没有数据。"), code="empty")
     index = _header_map(header)
+    reader.data_width = max(index) + 1
     estimate = reader.rows_estimate
     if estimate is not None and estimate > MAX_ROWS:
         raise ImportFileError(

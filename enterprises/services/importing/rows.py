@@ -3,8 +3,6 @@ of one row, and the loop that validates the rows as the file streams and hands t
 
 from __future__ import annotations
 
-import re
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -12,13 +10,17 @@ from accounts.scope import scope_for
 
 from ...choices import CATEGORY_IMPORT_LABELS, SCALE_IMPORT_LABELS, Category, Scale
 from ...models import Department, Enterprise, Jurisdiction
-from ...validators import MOBILE_RE, credit_code_warning, normalise_credit_code, validate_credit_code
+from ...validators import (
+    MOBILE_RE,
+    credit_code_warning,
+    normalise_credit_code,
+    validate_credit_code,
+    validate_plain_text,
+)
 from .base import BATCH, HEADERS, MAX_ROWS, REQUIRED, ImportFileError, ImportResult, RowError
 from .files import _cell_text, _read_header, _Reader
 
 MAX_EMPLOYEES = 1_000_000
-MARKUP_RE = re.compile(r"[<>]")
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SCALE_LABELS = {**SCALE_IMPORT_LABELS, **{str(label): code for code, label in Scale.choices}}
 CATEGORY_LABELS = {
     **CATEGORY_IMPORT_LABELS,
@@ -60,10 +62,10 @@ def _validate_row(number: int, cells: list[str], raw_code, lookups: _Lookups, er
     ):
         if not value:
             continue
-        if MARKUP_RE.search(value):
-            bad(column, _("不能包含“<”“>”等HTML/脚本标记字符。"))
-        elif CONTROL_RE.search(value):
-            bad(column, _("含有不可见的控制字符，请删除后重试。"))
+        try:
+            validate_plain_text(value)  # the same rule as the form and the registry services
+        except ValidationError as exc:
+            bad(column, exc.messages[0])
         if len(value) > MAX_LENGTHS[fld]:
             bad(column, _("过长：最多%(max)d个字，当前%(n)d个字。") % {"max": MAX_LENGTHS[fld], "n": len(value)})
     if code:
