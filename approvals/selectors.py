@@ -171,7 +171,7 @@ class ListFilters:
 
     @classmethod
     def from_params(cls, query) -> ListFilters:
-        return cls(status=choice_param(query, "status", Application.Status.values),
+        return cls(status=choice_param(query, "status", Application.Status.values, strict=False),
                    q=text_param(query, "q", max_length=50))
 
 

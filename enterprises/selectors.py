@@ -10,9 +10,8 @@ from django.db import connections
 from django.db.models import Count, Q, QuerySet
 
 from accounts.scope import scope_for
-from zhifu_reopen.params import choice_param, cursor_decode, cursor_encode, id_param, text_param
+from zhifu_reopen.params import cursor_decode, cursor_encode, int_param, text_param
 
-from .choices import Category, OperatingStatus, Scale
 from .models import Department, Enterprise, Jurisdiction
 
 LIST_COLUMNS = (
@@ -41,14 +40,15 @@ class EnterpriseFilters:
 
     @classmethod
     def from_params(cls, params) -> EnterpriseFilters:
-        """The filters from a query string (or saved filters); BadParameter (400) for a value that
-        cannot be one."""
+        """The filters from a query string (or saved filters). A value that cannot be read (a NUL byte,
+        a number that is not one) is a BadParameter (400); a readable value that names no choice simply
+        matches nothing, and jurisdiction=0 filters nothing, as before."""
         return cls(
-            jurisdiction=id_param(params, "jurisdiction"),
-            scale=choice_param(params, "scale", Scale.values),
-            category=choice_param(params, "category", Category.values),
-            status=choice_param(params, "status", OperatingStatus.values),
-            department=id_param(params, "department"),
+            jurisdiction=int_param(params, "jurisdiction", min_value=0),
+            scale=text_param(params, "scale", max_length=30),
+            category=text_param(params, "category", max_length=30),
+            status=text_param(params, "status", max_length=30),
+            department=int_param(params, "department", min_value=0),
             q=text_param(params, "q", max_length=50),
         )
 

@@ -30,7 +30,7 @@ MAX_CURSOR_TEXT = 500
 MAX_ID_LIST = 10000
 # Real-world offsets are within ±14:00; PostgreSQL stores no more than ±15:59.
 MAX_UTC_OFFSET = timedelta(hours=14)
-_ASCII_DIGITS = re.compile(r"[0-9]{1,19}")
+_ASCII_DIGITS = re.compile(r"[0-9]+")
 _TOKEN = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -78,10 +78,12 @@ def text_param(params, name: str, *, default: str = "", max_length: int | None =
 def parse_int(value: str, name: str, *, min_value: int | None = None, max_value: int | None = None) -> int:
     """ASCII digits only (``²`` and other Unicode digits are refused), within a bigint and the bounds."""
     text = value.strip()
-    if not _ASCII_DIGITS.fullmatch(text) or int(text) > BIGINT_MAX:
+    if not _ASCII_DIGITS.fullmatch(text):
         raise BadParameter(name, _("参数“%(name)s”应为整数。") % {"name": name})
-    number = int(text)
-    if (min_value is not None and number < min_value) or (max_value is not None and number > max_value):
+    number = int(text) if len(text) <= 19 else BIGINT_MAX + 1  # no int() of a thousand digits
+    if number > BIGINT_MAX or (min_value is not None and number < min_value) or (
+        max_value is not None and number > max_value
+    ):
         raise BadParameter(name, _("参数“%(name)s”超出允许的范围。") % {"name": name})
     return number
 
@@ -111,13 +113,17 @@ def id_list_param(params, name: str, *, max_items: int = MAX_ID_LIST) -> list[in
     return list(dict.fromkeys(ids))
 
 
-def choice_param(params, name: str, choices: Iterable[str], *, default: str = "") -> str:
-    """One of ``choices``; empty or absent gives ``default``."""
+def choice_param(params, name: str, choices: Iterable[str], *, default: str = "", strict: bool = True) -> str:
+    """One of ``choices``; empty or absent gives ``default``. Any other value is refused, or with
+    ``strict=False`` (a filter that ignores what it does not know) gives ``default``; a NUL byte is
+    refused either way."""
     value = _raw(params, name)
     if value is None or not value.strip():
         return default
-    value = value.strip()
+    value = clean_text(value, name).strip()
     if value not in set(choices):
+        if not strict:
+            return default
         raise BadParameter(name, _("参数“%(name)s”的取值无效。") % {"name": name})
     return value
 

@@ -67,7 +67,7 @@ def application_list(request):
 
 @roles_required(*APPLICATION_ROLES)
 def queue(request):
-    tab = choice_param(request.GET, "tab", ("todo", "done", "escalated"), default="todo")
+    tab = choice_param(request.GET, "tab", ("todo", "done", "escalated"), default="todo", strict=False)
     context = {"tab": tab, "scope": scope_for(request.user)}
     if tab == "done":
         context["done"] = selectors.done_page(request.user, before=id_param(request.GET, "before"))
