@@ -116,3 +116,22 @@ def test_malformed_values_never_answer_500(org, settings, case, persona):
             check(f"path {value!r}", send(reverse(case.url, args=bad_args)))
     assert not failures, f"{case.id} as {persona}: " + "; ".join(failures)
 
+
+
+def test_pages_outside_the_matrix_never_answer_500(org, personas):
+    """The pages the matrix exempts (login, language switch, password change, logout) get the same values."""
+    client = Client(raise_request_exception=False)
+    statuses = []
+    for value in [*BAD_VALUES, *BAD_CURSORS]:
+        statuses.append(("login ?next", client.get(reverse("login"), {"next": value}).status_code))
+        statuses.append(("login", client.post(reverse("login"), {"username": value, "password": value,
+                                                                 "next": value}).status_code))
+        statuses.append(("set_language", client.post(reverse("set_language"),
+                                                     {"language": value, "next": value}).status_code))
+    client.force_login(personas["staff_xy"])
+    for value in BAD_VALUES:
+        statuses.append(("password_change", client.post(reverse("password_change"), {
+            "old_password": value, "new_password1": value, "new_password2": value}).status_code))
+        statuses.append(("home", client.get(reverse("home"), {"q": value}).status_code))
+    statuses.append(("logout", client.post(reverse("logout"), {"next": "\x00"}).status_code))
+    assert all(status < 500 for _name, status in statuses), statuses
