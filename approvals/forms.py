@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhifu_reopen.date_bounds import validate_coming_day, validate_past_moment
+from zhifu_reopen.widgets import DateInput, DateTimeInput
 
 from .models import Application, Material, ReturningEmployee, Signature
 
@@ -12,17 +13,6 @@ COMMON_PHRASES = {
                _("返岗人员信息不完整，请补充。")],
     "reject": [_("不符合复工条件，不予复工。"), _("存在重大防控隐患，不予复工。")],
 }
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def format_value(self, value):
-        return value.strftime("%Y-%m-%dT%H:%M") if hasattr(value, "strftime") else value
 
 
 class ApplicationForm(forms.ModelForm):

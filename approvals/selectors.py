@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.scope import scope_for
 from enterprises.choices import Category
+from zhifu_reopen.params import choice_param, cursor_decode, cursor_encode, text_param
 
 from .models import Application, Decision, Signature, Step
 
@@ -94,19 +92,13 @@ def queue_queryset(user) -> QuerySet[Application]:
 
 
 def _encode(row: dict) -> str:
-    key = [row["priority"], row["step_deadline"].isoformat() if row["step_deadline"] else "", row["id"]]
-    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
+    return cursor_encode(row["priority"], row["step_deadline"], row["id"])
 
 
 def _decode(token: str) -> tuple[int, datetime, int] | None:
-    try:
-        priority, deadline, pk = json.loads(base64.urlsafe_b64decode(token.encode()).decode())
-        moment = parse_datetime(deadline)
-        if moment is None:
-            return None
-        return int(priority), moment, int(pk)
-    except (ValueError, TypeError, UnicodeDecodeError):
-        return None
+    """The (priority, deadline, id) of a queue cursor; BadParameter (400) when it is not one of ours
+    (a time-zone offset PostgreSQL cannot store included)."""
+    return cursor_decode(token, int, datetime, int, name="after")
 
 
 @dataclass
@@ -178,9 +170,9 @@ class ListFilters:
     q: str = ""
 
     @classmethod
-    def from_params(cls, params) -> ListFilters:
-        status = (params.get("status") or "").strip()
-        return cls(status=status if status in Application.Status.values else "", q=(params.get("q") or "").strip()[:50])
+    def from_params(cls, query) -> ListFilters:
+        return cls(status=choice_param(query, "status", Application.Status.values, strict=False),
+                   q=text_param(query, "q", max_length=50))
 
 
 def application_list(user, filters: ListFilters, *, before: int | None = None, size: int = PAGE_SIZE):

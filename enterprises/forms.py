@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import scope_for
+from zhifu_reopen.widgets import DateInput
 
 from .choices import Category, OperatingStatus, Scale
 from .models import Community, Department, Enterprise, Grid, Jurisdiction, SurveyVisit
@@ -55,7 +56,7 @@ class SurveyVisitForm(forms.ModelForm):
         model = SurveyVisit
         fields = ["visited_on", "observed_status", "notes"]
         widgets = {
-            "visited_on": forms.DateInput(attrs={"type": "date", "class": "input"}),
+            "visited_on": DateInput(attrs={"class": "input"}),
             "notes": forms.Textarea(attrs={"rows": 3, "class": "input"}),
             "observed_status": forms.Select(attrs={"class": "input"}),
         }

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -12,6 +10,7 @@ from django.db import connections
 from django.db.models import Count, Q, QuerySet
 
 from accounts.scope import scope_for
+from zhifu_reopen.params import cursor_decode, cursor_encode, int_param, text_param
 
 from .models import Department, Enterprise, Jurisdiction
 
@@ -41,17 +40,16 @@ class EnterpriseFilters:
 
     @classmethod
     def from_params(cls, params) -> EnterpriseFilters:
-        def as_int(name):
-            value = (params.get(name) or "").strip()
-            return int(value) if value.isdigit() else None
-
+        """The filters from a query string (or saved filters). A value that cannot be read (a NUL byte,
+        a number that is not one) is a BadParameter (400); a readable value that names no choice simply
+        matches nothing, and jurisdiction=0 filters nothing, as before."""
         return cls(
-            jurisdiction=as_int("jurisdiction"),
-            scale=(params.get("scale") or "").strip(),
-            category=(params.get("category") or "").strip(),
-            status=(params.get("status") or "").strip(),
-            department=as_int("department"),
-            q=(params.get("q") or "").strip()[:50],
+            jurisdiction=int_param(params, "jurisdiction", min_value=0),
+            scale=text_param(params, "scale", max_length=30),
+            category=text_param(params, "category", max_length=30),
+            status=text_param(params, "status", max_length=30),
+            department=int_param(params, "department", min_value=0),
+            q=text_param(params, "q", max_length=50),
         )
 
     def as_params(self) -> dict[str, str]:
@@ -120,15 +118,12 @@ def enterprise_filter(user, filters: EnterpriseFilters) -> QuerySet[Enterprise]:
 
 
 def _encode(name: str, pk: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps([name, pk], ensure_ascii=False).encode()).decode()
+    return cursor_encode(name, pk)
 
 
-def _decode(token: str) -> tuple[str, int] | None:
-    try:
-        name, pk = json.loads(base64.urlsafe_b64decode(token.encode()).decode())
-        return str(name), int(pk)
-    except (ValueError, TypeError, UnicodeDecodeError):
-        return None
+def _decode(token: str, name: str) -> tuple[str, int] | None:
+    """The (name, id) of a page cursor; BadParameter (400) when the token is not one of ours."""
+    return cursor_decode(token, str, int, name=name)
 
 
 @dataclass
@@ -189,8 +184,8 @@ def keyset_page(qs: QuerySet, *, after: str = "", before: str = "", size: int = 
     depth, unlike OFFSET). ``total``: an exact total known without counting (the counter table);
     otherwise a capped COUNT over at most COUNT_CAP + 1 rows ("10000+")."""
     values = qs.values(*columns)
-    cursor_after = _decode(after) if after else None
-    cursor_before = _decode(before) if before and not cursor_after else None
+    cursor_after = _decode(after, "after") if after else None
+    cursor_before = _decode(before, "before") if before and not cursor_after else None
     if cursor_before:
         name, pk = cursor_before
         chunk = list(

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import Role
 from zhifu_reopen.errors import DomainError
 from zhifu_reopen.http import roles_required
+from zhifu_reopen.params import int_param, text_param
 
 from . import selectors
 from .choices import CATEGORY_COLOURS, OPERATING_STATUS_COLOURS, Category, OperatingStatus, Scale
@@ -106,7 +107,8 @@ def enterprise_list(request):
     filters = selectors.EnterpriseFilters.from_params(request.GET)
     names = selectors.org_names()
     page = selectors.enterprise_list_page(
-        request.user, filters, after=request.GET.get("after", ""), before=request.GET.get("before", ""),
+        request.user, filters, after=text_param(request.GET, "after"),
+        before=text_param(request.GET, "before"),
         names=names,
     )
     static = _filter_choices()
@@ -235,8 +237,7 @@ def survey_visit_create(request, pk: int):
 
 @roles_required(Role.STREET_STAFF, Role.STREET_SECRETARY, Role.STREET_DIRECTOR, Role.TASK_FORCE)
 def survey_coverage_view(request):
-    days = request.GET.get("days", "")
-    days = int(days) if days.isdigit() and 0 < int(days) <= 365 else None
+    days = int_param(request.GET, "days", min_value=1, max_value=365)
     rows = selectors.survey_coverage(request.user, days)
     return render(request, "enterprises/coverage.html", {
         "rows": rows, "days": days or selectors.settings.SURVEY_COVERAGE_DAYS,
@@ -250,7 +251,7 @@ def credit_code_check(request):
 
     from .validators import validate_credit_code
 
-    code = request.GET.get("credit_code", "")
+    code = text_param(request.GET, "credit_code", max_length=50, strip=False)
     try:
         validate_credit_code(code)
     except ValidationError as exc:

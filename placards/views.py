@@ -16,6 +16,7 @@ from accounts.scope import scope_for
 from zhifu_reopen.errors import DomainError
 from zhifu_reopen.http import roles_required
 from zhifu_reopen.models import AuditEntry
+from zhifu_reopen.params import id_list_param, id_param, url_token
 
 from . import services
 from .forms import PlacardFilterForm, StatusForm
@@ -67,10 +68,10 @@ def _filtered(request):
 def placard_list(request):
     form, qs = _filtered(request)
     total = qs.count()
-    after = request.GET.get("after", "")
+    after = id_param(request.GET, "after")
     page_qs = qs.order_by("-id")
-    if after.isdigit():
-        page_qs = page_qs.filter(id__lt=int(after))
+    if after:
+        page_qs = page_qs.filter(id__lt=after)
     rows = list(page_qs[: PAGE_SIZE + 1])
     has_next = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
@@ -140,7 +141,7 @@ def placard_batch(request):
         _form, qs = _filtered(request)
         ids = list(qs.exclude(status=Placard.Status.REVOKED).order_by("id").values_list("pk", flat=True))
     else:
-        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        ids = id_list_param(request.POST, "ids")
     try:
         job = services.batch_print_request(actor=request.user, placard_ids=ids)
     except DomainError as exc:
@@ -211,7 +212,7 @@ def verify(request, token: str):
         response = _public_page("placards/verify_limited.html", {}, status=429)
         response["Retry-After"] = "60"
         return response
-    row = verify_lookup(token) if 16 <= len(token) <= 64 else None
+    row = verify_lookup(token) if url_token(token, min_length=16, max_length=64) else None
     if row is None:
         return _public_page("placards/verify_404.html", {}, status=404)
     scan_record(placard_id=row["id"], address=address, user_agent=request.META.get("HTTP_USER_AGENT", ""))

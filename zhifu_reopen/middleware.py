@@ -9,3 +9,23 @@ class ChineseByDefaultMiddleware(MiddlewareMixin):
 
     def process_request(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+
+
+class BadParameterMiddleware:
+    """A parameter the view could not read (``zhifu_reopen.params.BadParameter``) is a 400 page that
+    says which one, not a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.shortcuts import render
+
+        from .params import BadParameter
+
+        if isinstance(exception, BadParameter):
+            return render(request, "400.html", {"exception": exception.message}, status=400)
+        return None

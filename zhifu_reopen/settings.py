@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "zhifu_reopen.middleware.BadParameterMiddleware",
 ]
 
 ROOT_URLCONF = "zhifu_reopen.urls"

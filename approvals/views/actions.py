@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from zhifu_reopen.errors import DomainError
 from zhifu_reopen.http import roles_required
+from zhifu_reopen.params import BadParameter, parse_int, text_param
 
 from ..forms import (
     DecisionForm,
@@ -74,7 +75,7 @@ def employee_add_view(request, pk: int):
 @require_POST
 def employee_remove_view(request, pk: int, employee_pk: int):
     application = get_application(request.user, pk)
-    reason = request.POST.get("reason", "")
+    reason = text_param(request.POST, "reason", strip=False)
     return _run(request, application, None, lambda d: filing.employee_remove(
         user=request.user, application=application, employee_id=employee_pk, reason=reason,
     ), _("已移除。"))
@@ -132,10 +133,14 @@ def verdicts_view(request, pk: int):
     """One form with a verdict for every material: verdict_<id> = accepted|revision, reason_<id>."""
     application = get_application(request.user, pk)
     verdicts = {}
-    for key, value in request.POST.items():
-        if key.startswith("verdict_") and key[8:].isdigit() and value:
-            material_pk = int(key[8:])
-            verdicts[material_pk] = (value, request.POST.get(f"reason_{material_pk}", "")[:300])
+    try:
+        for key, value in request.POST.items():
+            if key.startswith("verdict_") and value:
+                material_pk = parse_int(key[8:], key, min_value=1)
+                reason = text_param(request.POST, f"reason_{material_pk}", max_length=300, strip=False)
+                verdicts[material_pk] = (value, reason)
+    except BadParameter as exc:
+        return render_detail(request, application, title=exc.message, status=400)
     if not verdicts:
         return render_detail(request, application, title=_("请对材料逐项给出审核结论。"), status=400)
     return _run(request, application, None, lambda d: material_verdicts_set(

@@ -13,6 +13,7 @@ from accounts.scope import scope_for
 from enterprises.models import Enterprise
 from zhifu_reopen.errors import DomainError
 from zhifu_reopen.http import roles_required
+from zhifu_reopen.params import choice_param, id_param, text_param
 
 from .. import selectors
 from ..forms import (
@@ -46,10 +47,6 @@ STEP_ROLES = {
 }
 
 
-def _as_id(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 19 else None
-
-
 def get_application(user, pk: int) -> Application:
     try:
         return selectors.application_get(user, pk)
@@ -60,9 +57,8 @@ def get_application(user, pk: int) -> Application:
 @roles_required(*APPLICATION_ROLES)
 def application_list(request):
     filters = selectors.ListFilters.from_params(request.GET)
-    before = request.GET.get("before", "")
     rows, next_before, total, capped = selectors.application_list(
-        request.user, filters, before=_as_id(before)
+        request.user, filters, before=id_param(request.GET, "before")
     )
     return render(request, "approvals/list.html", {
         "rows": rows, "next_before": next_before, "total": total, "capped": capped, "filters": filters,
@@ -72,15 +68,14 @@ def application_list(request):
 
 @roles_required(*APPLICATION_ROLES)
 def queue(request):
-    tab = request.GET.get("tab", "todo")
+    tab = choice_param(request.GET, "tab", ("todo", "done", "escalated"), default="todo", strict=False)
     context = {"tab": tab, "scope": scope_for(request.user)}
     if tab == "done":
-        before = request.GET.get("before", "")
-        context["done"] = selectors.done_page(request.user, before=_as_id(before))
+        context["done"] = selectors.done_page(request.user, before=id_param(request.GET, "before"))
         context["next_before"] = context["done"][-1].pk if len(context["done"]) == selectors.PAGE_SIZE else None
     else:
         escalated = tab == "escalated"
-        context["page"] = selectors.queue_page(request.user, after=request.GET.get("after", "")[:200],
+        context["page"] = selectors.queue_page(request.user, after=text_param(request.GET, "after"),
                                                escalated=escalated)
         context["rows_html"] = queue_rows_html(context["page"].rows)
         context["reminders"] = selectors.reminders_unread(request.user, limit=20)

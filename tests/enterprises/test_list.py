@@ -177,12 +177,15 @@ def test_keyset_previous_returns_the_page_before(personas, tied):
     assert first.prev_token is None and first.next_token
 
 
-def test_bad_tokens_fall_back_to_the_first_page(client_for, tied):
+def test_bad_tokens_are_refused_with_a_400(client_for, tied):
+    """A cursor that is not ours (garbage, [], ["a"], a NUL byte) is a 400 that says so, not a 500 nor a
+    silent first page."""
     c = client_for("taskforce")
-    for token in ("garbage", "W10=", "WyJhIl0="):
-        response = c.get(f"{URL}?after={token}")
-        assert response.status_code == 200
-        assert names_on(response)[0] == tied[0].name
+    for name in ("after", "before"):
+        for token in ("garbage", "W10=", "WyJhIl0=", "WyJhIiwgMV0%00", "%C2%B2"):
+            response = c.get(f"{URL}?{name}={token}")
+            assert response.status_code == 400, (name, token)
+            assert f"参数“{name}”" in response.content.decode()
 
 
 def test_pager_links_through_the_view(client_for, xy):
