@@ -149,10 +149,14 @@ def enterprise_detail(request, pk: int):
     return render(request, "enterprises/detail.html", context)
 
 
-def _duplicate_message(code: str, exclude_pk=None):
+def _duplicate_message(user, code: str, exclude_pk=None):
+    """The refusal for a registered code: the firm's name and link only if the user may see the firm;
+    a firm outside the user's scope is not named."""
     existing = duplicate_of(code, exclude_pk=exclude_pk)
     if existing is None:
         return None
+    if not selectors.enterprises_visible(user).filter(pk=existing.pk).exists():
+        return _("统一社会信用代码 %(code)s 已在本区其他辖区登记，请勿重复登记。") % {"code": existing.credit_code}
     return format_html(
         _("统一社会信用代码 {} 已登记为 <a href=\"{}\">{}</a>，请勿重复登记。"),
         existing.credit_code, existing.get_absolute_url(), existing.name,
@@ -164,7 +168,7 @@ def _save_form(request, form, *, instance=None):
     if not form.is_valid():
         return None
     code = form.cleaned_data["credit_code"]
-    duplicate = _duplicate_message(code, exclude_pk=instance.pk if instance else None)
+    duplicate = _duplicate_message(request.user, code, exclude_pk=instance.pk if instance else None)
     if duplicate:
         form.add_error("credit_code", duplicate)
         return None
@@ -255,7 +259,7 @@ def credit_code_check(request):
         validate_credit_code(code)
     except ValidationError as exc:
         return HttpResponse(format_html('<span class="tag danger">{}</span>', exc.messages[0]))
-    duplicate = _duplicate_message(code)
+    duplicate = _duplicate_message(request.user, code)
     if duplicate:
         return HttpResponse(format_html('<span class="tag danger">{}</span>', duplicate))
     warning = credit_code_warning(code)
