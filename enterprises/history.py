@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from zhifu_reopen.audit_display import EntryView, entries_present
+
 from .models import Enterprise
 
 HISTORY_SIZE = 50
@@ -29,3 +31,6 @@ def history_visible(user, enterprise: Enterprise):
     )
     return enterprise.audit_entries.filter(visible).select_related("actor")
 
+
+def enterprise_history(user, enterprise: Enterprise, size: int = HISTORY_SIZE) -> list[EntryView]:
+    return entries_present(history_visible(user, enterprise)[:size])

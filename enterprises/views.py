@@ -18,7 +18,7 @@ from zhifu_reopen.http import roles_required
 from . import selectors
 from .choices import CATEGORY_COLOURS, OPERATING_STATUS_COLOURS, Category, OperatingStatus, Scale
 from .forms import EnterpriseFilterForm, EnterpriseForm, SurveyVisitForm
-from .history import history_visible
+from .history import enterprise_history
 from .models import Enterprise
 from .services.registry import duplicate_of, enterprise_create, enterprise_update, survey_visit_record
 from .validators import credit_code_warning
@@ -140,7 +140,7 @@ def enterprise_detail(request, pk: int):
         "enterprise": enterprise,
         "warning": credit_code_warning(enterprise.credit_code),
         "visits": enterprise.survey_visits.select_related("official")[:20],
-        "history": history_visible(request.user, enterprise)[:50],
+        "history": enterprise_history(request.user, enterprise),
         "status_colour": OPERATING_STATUS_COLOURS[enterprise.operating_status],
         "can_edit": request.user.is_superuser
         or (request.user.role == Role.STREET_STAFF),

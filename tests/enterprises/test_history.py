@@ -54,3 +54,41 @@ def test_the_firm_page_shows_no_decision_nor_opinion_to_them(client_for, approve
 def test_the_reviewing_official_sees_the_decisions_on_the_firm_page(client_for, approved_firm):
     body = client_for("secretary_xy").get(approved_firm.get_absolute_url()).content.decode()
     assert OPINION in body and "书记同意" in body
+
+
+def _history(client, firm) -> str:
+    body = client.get(firm.get_absolute_url()).content.decode()
+    return body[body.index('id="history"'):]
+
+
+def test_the_history_reads_in_words_and_local_times(client_for, personas, approved_firm, swj):
+    from datetime import date
+
+    from django.utils import timezone
+
+    from enterprises.services.registry import survey_visit_record
+    from zhifu_reopen.models import AuditEntry
+
+    enterprise_update(user=personas["staff_xy"], enterprise=approved_firm, data={"department": swj})
+    survey_visit_record(user=personas["staff_xy"], enterprise=approved_firm, visited_on=date.today(),
+                        observed_status="reopened")
+    submit = AuditEntry.objects.get(action="application.submit")
+    assert submit.before["status"] == "draft" and submit.after["status"] == "submitted"
+    raw_deadline = submit.after["step_deadline"]  # stored as UTC text
+    local = timezone.localtime(timezone.datetime.fromisoformat(raw_deadline)).strftime("%Y-%m-%d %H:%M")
+
+    history = _history(client_for("staff_xy"), approved_firm)
+    for raw in ("enterprise.update", "survey.record", "application.submit", "placard_issue",
+                "employee_count", "step_deadline", "observed_status", "draft", "submitted", raw_deadline, "+00:00"):
+        assert raw not in history, raw
+    for words in ("修改企业信息", "员工人数", "记录走访", "现场状态", "已复工", "提交复工申请", "草稿", "待审核",
+                  "环节办理时限", local, "发放公示牌", swj.name):
+        assert words in history, words
+
+
+def test_the_history_follows_the_ui_language(client_for, approved_firm):
+    client = client_for("staff_xy")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    history = _history(client, approved_firm)
+    assert "Employees" in history and "员工人数" not in history
+    assert "Pending review" in history
