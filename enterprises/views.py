@@ -19,6 +19,7 @@ from zhifu_reopen.params import int_param, text_param
 from . import selectors
 from .choices import CATEGORY_COLOURS, OPERATING_STATUS_COLOURS, Category, OperatingStatus, Scale
 from .forms import EnterpriseFilterForm, EnterpriseForm, SurveyVisitForm
+from .history import enterprise_history
 from .models import Enterprise
 from .services.registry import duplicate_of, enterprise_create, enterprise_update, survey_visit_record
 from .validators import credit_code_warning
@@ -143,7 +144,7 @@ def enterprise_detail(request, pk: int, *, visit_form=None, status=200):
         "warning": credit_code_warning(enterprise.credit_code),
         "prevention_mobile": selectors.contact_mobile_for(request.user, enterprise),
         "visits": enterprise.survey_visits.select_related("official")[:20],
-        "history": enterprise.audit_entries.select_related("actor")[:50],
+        "history": enterprise_history(request.user, enterprise),
         "status_colour": OPERATING_STATUS_COLOURS[enterprise.operating_status],
         "can_edit": request.user.is_superuser
         or (request.user.role == Role.STREET_STAFF),
@@ -153,10 +154,14 @@ def enterprise_detail(request, pk: int, *, visit_form=None, status=200):
     return render(request, "enterprises/detail.html", context, status=status)
 
 
-def _duplicate_message(code: str, exclude_pk=None):
+def _duplicate_message(user, code: str, exclude_pk=None):
+    """The refusal for a registered code: the firm's name and link only if the user may see the firm;
+    a firm outside the user's scope is not named."""
     existing = duplicate_of(code, exclude_pk=exclude_pk)
     if existing is None:
         return None
+    if not selectors.enterprises_visible(user).filter(pk=existing.pk).exists():
+        return _("统一社会信用代码 %(code)s 已在本区其他辖区登记，请勿重复登记。") % {"code": existing.credit_code}
     return format_html(
         _("统一社会信用代码 {} 已登记为 <a href=\"{}\">{}</a>，请勿重复登记。"),
         existing.credit_code, existing.get_absolute_url(), existing.name,
@@ -168,7 +173,7 @@ def _save_form(request, form, *, instance=None):
     if not form.is_valid():
         return None
     code = form.cleaned_data["credit_code"]
-    duplicate = _duplicate_message(code, exclude_pk=instance.pk if instance else None)
+    duplicate = _duplicate_message(request.user, code, exclude_pk=instance.pk if instance else None)
     if duplicate:
         form.add_error("credit_code", duplicate)
         return None
@@ -256,7 +261,7 @@ def credit_code_check(request):
         validate_credit_code(code)
     except ValidationError as exc:
         return HttpResponse(format_html('<span class="tag danger">{}</span>', exc.messages[0]))
-    duplicate = _duplicate_message(code)
+    duplicate = _duplicate_message(request.user, code)
     if duplicate:
         return HttpResponse(format_html('<span class="tag danger">{}</span>', duplicate))
     warning = credit_code_warning(code)

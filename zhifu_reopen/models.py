@@ -15,12 +15,15 @@ class AuditEntry(models.Model):
     )
     post = models.CharField(_("岗位"), max_length=120, blank=True)
     action = models.CharField(_("动作"), max_length=64, db_index=True)
+    # The subject is copied onto the entry (type, id, label), not referenced: the trail outlives it.
     target_type = models.CharField(_("对象类型"), max_length=64)
     target_id = models.BigIntegerField(_("对象编号"))
     target_repr = models.CharField(_("对象"), max_length=300, blank=True)
+    # The firm the entry belongs to: no database constraint and nothing done on delete, so deleting a firm
+    # leaves its history in place, still filed under the firm's id.
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", verbose_name=_("企业"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="audit_entries",
+        on_delete=models.DO_NOTHING, db_constraint=False, related_name="audit_entries",
     )
     before = models.JSONField(_("变更前"), null=True, blank=True)
     after = models.JSONField(_("变更后"), null=True, blank=True)

@@ -21,7 +21,7 @@ def test_register_then_see_the_firm_with_its_history(client_for, xy):
     assert response.status_code == 302 and response["Location"] == firm.get_absolute_url()
     page = client.get(firm.get_absolute_url()).content.decode()
     assert "烟台鑫源食品有限公司" in page
-    assert "enterprise.create" in page  # the history lists the registration
+    assert "登记企业" in page and "enterprise.create" not in page  # the history lists the registration, in words
 
 
 def test_bad_credit_code_gets_a_clear_400(client_for, xy):
@@ -136,3 +136,28 @@ def test_english_ui_on_request(client_for):
     body = client.get(reverse("enterprises:list")).content.decode()
     assert 'lang="en"' in body
     assert "Enterprises" in body or "Firms" in body
+
+
+def test_check_code_names_a_firm_in_scope(client_for, firm_xy):
+    response = client_for("staff_xy").get(reverse("enterprises:check_code"), {"credit_code": firm_xy.credit_code})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert firm_xy.name in body and firm_xy.get_absolute_url() in body
+
+
+def test_check_code_does_not_reveal_a_firm_outside_the_scope(client_for, firm_ds):
+    response = client_for("staff_xy").get(reverse("enterprises:check_code"), {"credit_code": firm_ds.credit_code})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "已在本区其他辖区登记" in body
+    assert firm_ds.name not in body and firm_ds.get_absolute_url() not in body and "<a " not in body
+
+
+def test_registering_a_code_of_another_street_does_not_reveal_the_firm(client_for, xy, firm_ds):
+    response = client_for("staff_xy").post(reverse("enterprises:create"),
+                                           form_data(xy, credit_code=firm_ds.credit_code))
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "已在本区其他辖区登记" in body
+    assert firm_ds.name not in body and firm_ds.get_absolute_url() not in body
+    assert Enterprise.objects.count() == 1

@@ -1,0 +1,227 @@
+"""Audit entries as people read them: the action in words, field names by the models' verbose names,
+choice values by their labels, related objects by name, times local (TIME_ZONE), all in the UI language.
+The entries themselves keep the raw codes (zhifu_reopen.audit)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# Every action code audit_record is called with. A code missing here is shown as it is.
+ACTION_LABELS = {
+    "enterprise.create": gettext_lazy("登记企业"),
+    "enterprise.update": gettext_lazy("修改企业信息"),
+    "enterprise.import": gettext_lazy("批量导入企业"),
+    "enterprise.reopen_approved": gettext_lazy("复工申请通过，企业状态改为已复工"),
+    "survey.record": gettext_lazy("记录走访"),
+    "application.create": gettext_lazy("新建复工申请"),
+    "application.update": gettext_lazy("修改复工申请"),
+    "application.reopen": gettext_lazy("复工申请变更后重新审核"),
+    "application.submit": gettext_lazy("提交复工申请"),
+    "application.withdraw": gettext_lazy("撤回复工申请"),
+    "application.street.approve": gettext_lazy("街道/园区审核通过"),
+    "application.street.return": gettext_lazy("街道/园区审核退回"),
+    "application.street.reject": gettext_lazy("街道/园区审核不予通过"),
+    "application.department.approve": gettext_lazy("主管部门审核通过"),
+    "application.department.return": gettext_lazy("主管部门审核退回"),
+    "application.department.reject": gettext_lazy("主管部门审核不予通过"),
+    "application.task_force.approve": gettext_lazy("领导小组审定通过"),
+    "application.task_force.return": gettext_lazy("领导小组审定退回"),
+    "application.task_force.reject": gettext_lazy("领导小组审定不予通过"),
+    "application.sign.secretary": gettext_lazy("党工委书记签字"),
+    "application.sign.director": gettext_lazy("街道主任签字"),
+    "application.sign.secretary.return": gettext_lazy("党工委书记退回"),
+    "application.sign.director.return": gettext_lazy("街道主任退回"),
+    "application.remind": gettext_lazy("催办"),
+    "application.deadline_reminder": gettext_lazy("办理期限提醒"),
+    "application.escalate": gettext_lazy("超期上报"),
+    "application.meeting": gettext_lazy("记录负责人见面"),
+    "material.upload": gettext_lazy("上传申请材料"),
+    "material.verdict": gettext_lazy("审核申请材料"),
+    "roster.add": gettext_lazy("添加返岗员工"),
+    "roster.remove": gettext_lazy("删除返岗员工"),
+    "roster.import": gettext_lazy("导入返岗员工名单"),
+    "placard_issue": gettext_lazy("发放公示牌"),
+    "placard_update": gettext_lazy("更新公示牌"),
+    "placard_reprint": gettext_lazy("重新生成公示牌"),
+    "placard_suspend": gettext_lazy("暂停公示牌"),
+    "placard_revoke": gettext_lazy("撤销公示牌"),
+    "placard_reinstate": gettext_lazy("恢复公示牌"),
+    "placard_batch_print": gettext_lazy("批量打印公示牌"),
+    "post.grant": gettext_lazy("授予岗位"),
+    "post.revoke": gettext_lazy("撤销岗位"),
+}
+
+# Keys of before/after that are not fields of the entry's subject: (model whose field it is, field name)
+# or a label of its own.
+KEY_FIELDS = {
+    "step": ("approvals.application", "current_step"),
+    "kind": ("approvals.material", "kind"),
+    "verdict": ("approvals.material", "verdict"),
+    "principal": ("approvals.leadermeeting", "principal"),
+    "met_at": ("approvals.leadermeeting", "met_at"),
+}
+KEY_LABELS = {
+    "notified": gettext_lazy("通知人数"),
+    "overdue": gettext_lazy("已超时"),
+    "employees": gettext_lazy("本次人数"),
+    "roster_size": gettext_lazy("名单人数"),
+    "count": gettext_lazy("数量"),
+    "name": gettext_lazy("文件名"),
+    "size": gettext_lazy("文件大小（字节）"),
+    "replaces": gettext_lazy("替换的材料"),
+    "objects": gettext_lazy("对象"),
+}
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+EMPTY = "—"
+
+
+@dataclass
+class Change:
+    label: str
+    before: str | None  # None: the entry records no earlier value
+    after: str | None
+
+
+@dataclass
+class EntryView:
+    entry: Any
+    action: str
+    changes: list[Change] = field(default_factory=list)
+
+    def __getattr__(self, name):  # created_at, actor, post, reason… of the entry
+        if name == "entry":
+            raise AttributeError(name)
+        return getattr(self.entry, name)
+
+
+def action_label(code: str) -> str:
+    label = ACTION_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
+def local_time(value: datetime) -> str:
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime(TIME_FORMAT)
+
+
+def _model(label: str):
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+def _field(subject, key: str) -> models.Field | None:
+    if subject is not None:
+        try:
+            found = subject._meta.get_field(key)
+        except FieldDoesNotExist:
+            found = None
+        if found is not None and found.concrete:
+            return found
+    model_label, name = KEY_FIELDS.get(key, (None, None))
+    model = _model(model_label) if model_label else None
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _label(key: str, found: models.Field | None) -> str:
+    if found is not None:
+        return str(found.verbose_name)
+    label = KEY_LABELS.get(key)
+    return str(label) if label is not None else key
+
+
+def _as_datetime(value) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and len(value) >= 16 and value[4:5] == "-" and value[10:11] in ("T", " "):
+        try:
+            return parse_datetime(value)
+        except ValueError:
+            return None
+    return None
+
+
+class _Names:
+    """Related objects named in a batch of entries, read with one query per model."""
+
+    def __init__(self):
+        self.wanted: dict[type, set] = {}
+        self.found: dict[type, dict] = {}
+
+    def want(self, found: models.Field | None, value) -> None:
+        if found is not None and found.is_relation and found.many_to_one and isinstance(value, int):
+            self.wanted.setdefault(found.related_model, set()).add(value)
+
+    def load(self) -> None:
+        for model, ids in self.wanted.items():
+            self.found[model] = model._default_manager.in_bulk(sorted(ids))
+
+    def name(self, model, value) -> str:
+        obj = self.found.get(model, {}).get(value)
+        return str(obj) if obj is not None else f"#{value}"
+
+
+def _display(found: models.Field | None, value, names: _Names) -> str:
+    if value is None or value == "":
+        return EMPTY
+    if found is not None and found.is_relation and found.many_to_one:
+        return names.name(found.related_model, value)
+    if found is not None and found.flatchoices:
+        return str(dict(found.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    moment = _as_datetime(value)
+    if moment is not None:
+        return local_time(moment)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(v) for v in value) or EMPTY
+    if isinstance(value, dict):
+        return "；".join(f"{k}: {v}" for k, v in value.items()) or EMPTY
+    return str(value)
+
+
+def entries_present(entries) -> list[EntryView]:
+    """The entries ready to show: labels in the active language, times local."""
+    entries = list(entries)
+    names = _Names()
+    rows = []
+    for entry in entries:
+        subject = _model(entry.target_type)
+        before = entry.before if isinstance(entry.before, dict) else {}
+        after = entry.after if isinstance(entry.after, dict) else {}
+        keys = list(after) + [k for k in before if k not in after]
+        fields = {key: _field(subject, key) for key in keys}
+        for key in keys:
+            names.want(fields[key], before.get(key))
+            names.want(fields[key], after.get(key))
+        rows.append((entry, before, after, keys, fields))
+    names.load()
+    views = []
+    for entry, before, after, keys, fields in rows:
+        changes = []
+        for key in keys:
+            old = _display(fields[key], before[key], names) if key in before else None
+            new = _display(fields[key], after[key], names) if key in after else None
+            # A value the action left as it was is shown once, not struck through.
+            changes.append(Change(label=_label(key, fields[key]), before=None if old == new else old, after=new))
+        views.append(EntryView(entry=entry, action=action_label(entry.action), changes=changes))
+    return views
