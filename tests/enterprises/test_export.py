@@ -15,6 +15,7 @@ from tests.enterprises.import_helpers import upload
 from tests.factories import EnterpriseFactory
 from zhifu_reopen.export import xlsx_build
 from zhifu_reopen.models import Job
+from zhifu_reopen.params import cursor_encode
 
 pytestmark = pytest.mark.django_db
 
@@ -141,7 +142,8 @@ def test_the_export_link_carries_the_filters_the_list_shows(client_for, firms, d
     is rendered inside the swapped fragment, from the same parsed filters as the rows (issue 7 item 7)."""
     client = client_for("taskforce")
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
-    response = client.get(f"{reverse('enterprises:list')}?scale=small&jurisdiction={ds.pk}&after=junk", **headers)
+    cursor = cursor_encode("", 0)  # a page cursor (before every firm): carried by the list, not a filter
+    response = client.get(f"{reverse('enterprises:list')}?scale=small&jurisdiction={ds.pk}&after={cursor}", **headers)
     assert response.status_code == 200
     action = export_action(response.content.decode())
     assert action.startswith(reverse("enterprises:export") + "?")
