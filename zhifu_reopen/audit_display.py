@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy
 ACTION_LABELS = {
     "enterprise.create": gettext_lazy("登记企业"),
     "enterprise.update": gettext_lazy("修改企业信息"),
+    "enterprise.close": gettext_lazy("关闭企业"),
+    "enterprise.reopen_revoked": gettext_lazy("复工资格失效"),
     "enterprise.import": gettext_lazy("批量导入企业"),
     "enterprise.reopen_approved": gettext_lazy("复工申请通过，企业状态改为已复工"),
     "survey.record": gettext_lazy("记录走访"),
