@@ -1,10 +1,13 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from enterprises.validators import validate_mobile
 from zhifu_reopen.date_bounds import validate_coming_day, validate_past_moment
 from zhifu_reopen.widgets import DateInput, DateTimeInput
 
 from .models import Application, Material, ReturningEmployee, Signature
+from .validators import normalise_id_number, validate_id_number
 
 # 常用语: common phrases offered beside every opinion box (picked, then edited).
 COMMON_PHRASES = {
@@ -49,11 +52,31 @@ class MaterialUploadForm(forms.Form):
 
 
 class EmployeeForm(forms.ModelForm):
+    """One returning employee typed on the application page. The ID number and mobile are checked here
+    with the validators the service uses, so that a mistake is said at its field (the service checks
+    again, and stays the rule)."""
+
     reason = forms.CharField(label=_("变更理由"), required=False, max_length=300)
 
     class Meta:
         model = ReturningEmployee
         fields = ["name", "id_number", "mobile", "residence", "travel_history", "health_status"]
+
+    def __init__(self, *args, application=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.application = application
+
+    def clean_id_number(self):
+        value = normalise_id_number(self.cleaned_data.get("id_number"))
+        validate_id_number(value)
+        if self.application is not None and self.application.employees.filter(id_number=value).exists():
+            raise ValidationError(_("身份证号与名单中的其他人员重复"), code="duplicate")
+        return value
+
+    def clean_mobile(self):
+        value = (self.cleaned_data.get("mobile") or "").strip()
+        validate_mobile(value)
+        return value
 
 
 class RosterImportForm(forms.Form):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from zhifu_reopen.errors import DomainError
+from zhifu_reopen.errors import Conflict, DomainError
 from zhifu_reopen.http import roles_required
 from zhifu_reopen.params import BadParameter, parse_int, text_param
 
@@ -32,7 +32,7 @@ from ..services.chain import decide
 from ..services.deadlines import application_remind
 from ..services.review import leader_meeting_record, material_verdicts_set
 from ..services.signatures import signature_add, signature_return
-from .pages import get_application, render_detail
+from .pages import PANEL_FORMS, get_application, render_detail
 
 STAFF = (Role.STREET_STAFF,)
 
@@ -61,14 +61,40 @@ def material_upload_view(request, pk: int):
     ), _("材料已上传。"))
 
 
+# Refusals that are not about what was typed (not the user's application, the application locked
+# meanwhile): said at the top of the page. A roster form's other refusals are said in the form.
+PAGE_REFUSALS = {"forbidden", "final", "locked"}
+
+
+def _roster_refused(request, application, form, panel: str, exc: DomainError | None = None, *, field=None):
+    """The page again with ``form`` as typed, in its open panel: its own errors at their fields, and
+    ``exc``'s reasons at ``field`` (``None``: the top of the form; a missing reason at the reason field)."""
+    bound = {PANEL_FORMS[panel]: form}
+    if exc is None:
+        return render_detail(request, application, status=400, bound=bound, open_panel=panel)
+    status = 403 if exc.code == "forbidden" else exc.status_code
+    if exc.code in PAGE_REFUSALS or isinstance(exc, Conflict):
+        return render_detail(request, application, errors=exc.messages, title=exc.message, status=status,
+                             bound=bound)
+    form.add_error("reason" if exc.code == "reason_required" else field, [exc.message, *exc.messages])
+    return render_detail(request, application, status=status, bound=bound, open_panel=panel)
+
+
 @roles_required(*STAFF)
 @require_POST
 def employee_add_view(request, pk: int):
+    """One returning employee. Added: back to the page with the entry panel open and empty, focus on its
+    first field, for the next row. Refused: the row stays as typed, each error at its field."""
     application = get_application(request.user, pk)
-    form = EmployeeForm(request.POST)
-    return _run(request, application, form, lambda d: filing.employee_add(
-        user=request.user, application=application, data=d, reason=d.get("reason", ""),
-    ), _("已添加返岗员工。"))
+    form = EmployeeForm(request.POST, application=application)
+    if not form.is_valid():
+        return _roster_refused(request, application, form, "roster-add")
+    try:
+        filing.employee_add(user=request.user, application=application, data=form.cleaned_data,
+                            reason=form.cleaned_data.get("reason", ""))
+    except DomainError as exc:
+        return _roster_refused(request, application, form, "roster-add", exc)
+    return redirect(f"{application.get_absolute_url()}?roster=add")
 
 
 @roles_required(*STAFF)
@@ -84,15 +110,19 @@ def employee_remove_view(request, pk: int, employee_pk: int):
 @roles_required(*STAFF)
 @require_POST
 def roster_import_view(request, pk: int):
+    """A roster workbook. Refused: its panel stays open with the reasons (every bad row) at the form."""
     application = get_application(request.user, pk)
     form = RosterImportForm(request.POST, request.FILES)
-
-    def call(d):
-        count = filing.roster_import(user=request.user, application=application, upload=d["file"],
-                                     reason=d["reason"])
-        messages.info(request, _("已导入%(n)d人。") % {"n": count})
-
-    return _run(request, application, form, call, _("花名册已导入。"))
+    if not form.is_valid():
+        return _roster_refused(request, application, form, "roster-import")
+    try:
+        count = filing.roster_import(user=request.user, application=application, upload=form.cleaned_data["file"],
+                                     reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        return _roster_refused(request, application, form, "roster-import", exc, field="file")
+    messages.info(request, _("已导入%(n)d人。") % {"n": count})
+    messages.success(request, _("花名册已导入。"))
+    return redirect(application)
 
 
 @roles_required(*STAFF)

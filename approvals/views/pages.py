@@ -174,21 +174,45 @@ def _placard_of(application: Application):
     return Placard.objects.filter(application=application).first()
 
 
-def render_detail(request, application: Application, *, errors=None, title="", status=200, bound=None):
+# The folding panels of the page (<details id=…>) and the form each holds.
+PANEL_FORMS = {"roster-add": "employee_form", "roster-import": "roster_form"}
+
+
+def render_detail(request, application: Application, *, errors=None, title="", status=200, bound=None,
+                  open_panel="", saved=False):
     """``bound``: forms to show again as submitted, with their errors at the fields
-    (e.g. ``{"meeting_form": form}``)."""
+    (e.g. ``{"meeting_form": form}``). ``open_panel``: a panel of PANEL_FORMS shown open, focus on its
+    form's first field with an error (or its first field); ``saved``: the panel says its last entry was
+    saved."""
     context = detail_context(request, application)
     for name, form in (bound or {}).items():
         if context.get(name) is not None:
             context[name] = form
     context["errors"] = errors or []
     context["error_title"] = title
+    form = context.get(PANEL_FORMS.get(open_panel, ""))
+    if form is not None:
+        context["open_panel"] = open_panel
+        context["saved_panel"] = open_panel if saved else ""
+        _autofocus(form)
     return render(request, "approvals/detail.html", context, status=status)
+
+
+def _autofocus(form) -> None:
+    """``autofocus`` on the form's first field with an error, or its first field: it works without
+    JavaScript and scrolls the field into view."""
+    names = [name for name, field in form.fields.items() if not field.widget.is_hidden]
+    wrong = [name for name in names if name in form.errors] if form.is_bound else []
+    if wrong or names:
+        form.fields[(wrong or names)[0]].widget.attrs["autofocus"] = True
 
 
 @roles_required(*APPLICATION_ROLES)
 def application_detail(request, pk: int):
-    return render_detail(request, get_application(request.user, pk))
+    application = get_application(request.user, pk)
+    # ?roster=add: back from adding a returning employee; the entry panel stays open for the next row.
+    added = choice_param(request.GET, "roster", ("add",), strict=False) == "add"
+    return render_detail(request, application, open_panel="roster-add" if added else "", saved=added)
 
 
 @roles_required(Role.STREET_STAFF)
