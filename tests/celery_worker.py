@@ -24,6 +24,8 @@ class Worker:
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> Worker:
+        """Start (or, after ``kill``, start again) the worker; returns once it is ready."""
+        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         self.log = open(self.log_path, "ab")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "zhifu_reopen", "worker", "-l", "info", "--pool", "prefork",
@@ -31,8 +33,15 @@ class Worker:
              "--without-gossip", "--without-mingle", "--without-heartbeat"],
             cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )
-        wait_for(lambda: b"ready." in self.log_path.read_bytes(), timeout=60, message="celery worker ready")
+        wait_for(lambda: b"ready." in self.log_path.read_bytes()[offset:], timeout=60, message="celery worker ready")
         return self
+
+    def kill(self) -> None:
+        """The whole worker dies at once (main process and pool), as when its machine is lost: nothing
+        acknowledges or gives back the message it was running."""
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=30)
+        self.log.close()
 
     def children(self) -> list:
         import psutil
@@ -54,6 +63,32 @@ class Worker:
         return self.log_path.read_text(errors="replace")
 
 
+def worker_env(settings, redis_url: str) -> dict:
+    """The environment of a worker subprocess: this test's database and media, the given Redis."""
+    db = connection.settings_dict
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST'] or '127.0.0.1'}:"
+                     f"{db['PORT'] or 5432}/{db['NAME']}" if connection.vendor == "postgresql"
+                     else f"sqlite:///{db['NAME']}",
+        REDIS_URL=redis_url, ZHIFU_TESTING="1", MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        CONN_MAX_AGE="0",
+        # Beats often and goes stale soon, so a test sees a dead worker's job taken over in seconds.
+        JOB_HEARTBEAT_SECONDS="0.5", JOB_HEARTBEAT_STALE_SECONDS="3",
+    )
+    env.setdefault("PYTHONPATH", str(ROOT))
+    return env
+
+
+def point_broker_at(url: str) -> None:
+    """Send this process's tasks to ``url`` (a fresh connection pool)."""
+    from zhifu_reopen.celery import app
+
+    app.conf.broker_url = url
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def celery_worker_proc(transactional_db, settings, tmp_path):
     """Start a real ``celery -A zhifu_reopen worker`` against REDIS_URL and the test database; tasks
@@ -63,20 +98,10 @@ def celery_worker_proc(transactional_db, settings, tmp_path):
     redis_url = os.environ.get("REDIS_URL")
     if not redis_url:
         pytest.skip("needs REDIS_URL")
-    db = connection.settings_dict
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST'] or '127.0.0.1'}:"
-                     f"{db['PORT'] or 5432}/{db['NAME']}" if connection.vendor == "postgresql"
-                     else f"sqlite:///{db['NAME']}",
-        REDIS_URL=redis_url, ZHIFU_TESTING="1", MEDIA_ROOT=str(settings.MEDIA_ROOT),
-        CONN_MAX_AGE="0",
-    )
-    env.setdefault("PYTHONPATH", str(ROOT))
     old = app.conf.task_always_eager
     app.conf.task_always_eager = False
     app.control.purge()  # leftovers of an interrupted run
-    worker = Worker(env, tmp_path / "worker.log")
+    worker = Worker(worker_env(settings, redis_url), tmp_path / "worker.log")
     try:
         yield worker.start()
     finally:

@@ -80,6 +80,17 @@ def _celery_eager(settings):
 
 
 @pytest.fixture(autouse=True)
+def _breakers_closed():
+    """Each test starts with the cache and the broker presumed up: a test that took Redis down must not
+    leave the next one skipping it for the cool-down."""
+    from zhifu_reopen.breaker import BREAKERS
+
+    for breaker in BREAKERS:
+        breaker.reset()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

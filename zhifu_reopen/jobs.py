@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import threading
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
+from .breaker import broker_breaker
 from .models import Job
 
 log = logging.getLogger(__name__)
+BROKER_ERRORS = (KombuOperationalError, OSError)
 
 
 def jobs_visible(user) -> QuerySet[Job]:
@@ -27,15 +36,23 @@ def job_create(*, kind: str, user=None, params: dict | None = None, total: int =
 
 def job_enqueue(job: Job, task) -> None:
     """Send ``task(job.pk)`` once the surrounding transaction commits. The task's name is kept on the
-    row: if the broker is down the job stays pending and ``jobs_sweep`` sends it again later."""
+    row: if the broker is down the job stays pending and ``jobs_sweep`` sends it again later. One try,
+    no retries, and none at all while the broker is known to be down (``broker_breaker``): the request
+    that queued the job answers at once either way."""
     if job.task_name != task.name:
         job.task_name = task.name
         Job.objects.filter(pk=job.pk).update(task_name=task.name)
 
     def send():
+        if not broker_breaker.allows():
+            return
         try:
-            task.delay(job.pk)
-        except Exception:  # broker unreachable: stays pending for the sweep
+            task.apply_async((job.pk,), retry=False)
+        except BROKER_ERRORS as exc:  # broker unreachable: stays pending for the sweep
+            broker_breaker.trip(exc)
+            return
+        except Exception:  # an eager task that failed has marked its job; the request goes on
+            log.exception("job %s: sending %s failed", job.pk, task.name)
             return
         Job.objects.filter(pk=job.pk, enqueued_at__isnull=True).update(enqueued_at=timezone.now())
 
@@ -46,36 +63,122 @@ STALE_AFTER = timedelta(minutes=10)
 
 
 def jobs_sweep(*, min_age_seconds: int = 30, limit: int = 1000) -> int:
-    """Send again every job whose first send failed (broker down at commit time) and those still pending
-    long after they were sent (the message lost, e.g. a broker restarted without persistence). Sending
-    twice is harmless: tasks are idempotent and leave a finished job alone."""
+    """Send again every job whose first send failed (broker down at commit time), those still pending
+    long after they were sent (the message lost, e.g. a broker restarted without persistence), and
+    those running whose heartbeat has stopped (the whole worker died; its unacknowledged message would
+    only come back at the broker's visibility timeout). With a beat every ``JOB_HEARTBEAT_SECONDS``,
+    stale after ``JOB_HEARTBEAT_STALE_SECONDS`` and this sweep every minute, a dead worker's job is sent
+    again within two minutes. Sending twice is harmless: ``job_start`` lets one run hold a job."""
     from celery import current_app
 
     now = timezone.now()
     unsent = Q(enqueued_at__isnull=True, created_at__lte=now - timedelta(seconds=min_age_seconds))
     stale = Q(enqueued_at__lte=now - STALE_AFTER)
-    pending = (
-        Job.objects.filter(status=Job.Status.PENDING).exclude(task_name="").filter(unsent | stale)
-        .order_by("id").values_list("pk", "task_name")[:limit]
+    pending = Q(status=Job.Status.PENDING) & (unsent | stale)
+    beat_stale = now - timedelta(seconds=settings.JOB_HEARTBEAT_STALE_SECONDS)
+    dead = Q(status=Job.Status.RUNNING, heartbeat_at__lt=beat_stale) & (
+        Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=beat_stale))
+    due = (
+        Job.objects.filter(pending | dead).exclude(task_name="")
+        .order_by("id").values_list("pk", "task_name", "status")[:limit]
     )
     sent = 0
-    for pk, task_name in pending:
+    for pk, task_name, status in due:
         try:
             current_app.tasks[task_name].delay(pk)
         except Exception as exc:
             log.warning("jobs sweep: cannot send job %s (%s)", pk, exc)
             break
-        Job.objects.filter(pk=pk, status=Job.Status.PENDING).update(enqueued_at=timezone.now())
+        if status == Job.Status.RUNNING:
+            log.warning("jobs sweep: job %s stopped beating, sent again", pk)
+        Job.objects.filter(pk=pk, status=status).update(enqueued_at=timezone.now())
         sent += 1
     return sent
 
 
+def _runner_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _runner_is_gone(runner: str) -> bool:
+    """True when ``runner`` names a process of this host that no longer exists (a pool process killed
+    mid-job, whose message the worker hands straight to the next one)."""
+    host, _, pid = runner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 def job_start(job_id: int) -> Job | None:
-    """Mark running; None if the job is already finished (idempotent re-delivery)."""
-    updated = Job.objects.filter(pk=job_id, status__in=[Job.Status.PENDING, Job.Status.RUNNING]).update(
-        status=Job.Status.RUNNING, started_at=timezone.now()
-    )
-    return Job.objects.get(pk=job_id) if updated else None
+    """Claim the job for this process and mark it running; None when there is nothing to do here: the
+    job is finished (a redelivered message), or another live run holds it (its heartbeat is fresh and
+    its process, where this host can tell, still exists). A running job whose beat has stopped is taken
+    over; the run that took it is the only one that beats and finishes."""
+    now = timezone.now()
+    with transaction.atomic():
+        job = Job.objects.select_for_update().filter(
+            pk=job_id, status__in=[Job.Status.PENDING, Job.Status.RUNNING]).first()
+        if job is None:
+            return None
+        if job.status == Job.Status.RUNNING and job.heartbeat_at is not None:
+            fresh = job.heartbeat_at > now - timedelta(seconds=settings.JOB_HEARTBEAT_STALE_SECONDS)
+            if fresh and job.runner != _runner_id() and not _runner_is_gone(job.runner):
+                log.info("job %s: still running in %s, this delivery does nothing", job_id, job.runner)
+                return None
+        job.status, job.heartbeat_at, job.runner = Job.Status.RUNNING, now, _runner_id()
+        job.started_at = job.started_at or now
+        job.save(update_fields=["status", "heartbeat_at", "runner", "started_at"])
+    return job
+
+
+class _Heartbeat(threading.Thread):
+    """Beats for one running job until stopped; its own database connection, closed when it ends."""
+
+    def __init__(self, job_id: int, runner: str):
+        super().__init__(name=f"job-{job_id}-heartbeat", daemon=True)
+        self.job_id, self.runner = job_id, runner
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        from django.db import connection
+
+        try:
+            while not self.stopped.wait(settings.JOB_HEARTBEAT_SECONDS):
+                try:
+                    Job.objects.filter(pk=self.job_id, status=Job.Status.RUNNING, runner=self.runner).update(
+                        heartbeat_at=timezone.now())
+                except Exception as exc:  # the database blinked: the next beat tries again
+                    log.warning("job %s: heartbeat failed: %s", self.job_id, exc)
+        finally:
+            connection.close()
+
+
+@contextmanager
+def job_running(job_id: int) -> Iterator[Job | None]:
+    """``with job_running(pk) as job:`` claims the job (``job_start``; None: nothing to do) and beats for
+    it while the block runs. Leaving the block by an exception clears the beat, so the task's retry can
+    claim the job at once; a block that finished the job leaves it as it is."""
+    job = job_start(job_id)
+    if job is None:
+        yield None
+        return
+    beat = _Heartbeat(job.pk, job.runner)
+    beat.start()
+    failed = True
+    try:
+        yield job
+        failed = False
+    finally:
+        beat.stopped.set()
+        beat.join()
+        if failed:
+            Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, runner=job.runner).update(heartbeat_at=None)
 
 
 def job_progress(job_id: int, done: int, total: int | None = None) -> None:

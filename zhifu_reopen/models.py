@@ -64,6 +64,10 @@ class Job(models.Model):
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     enqueued_at = models.DateTimeField(_("入队时间"), null=True, blank=True)
+    # While running, the worker process beats every few seconds; a running job whose beat has stopped is
+    # sent again by the sweep (its worker died) and taken over by whichever worker receives it.
+    heartbeat_at = models.DateTimeField(_("心跳时间"), null=True, blank=True)
+    runner = models.CharField(_("执行进程"), max_length=120, blank=True, help_text=_("主机名:进程号"))
     progress_done = models.PositiveIntegerField(_("已处理"), default=0)
     progress_total = models.PositiveIntegerField(_("总数"), default=0)
     params = models.JSONField(_("参数"), default=dict, blank=True)

@@ -26,6 +26,11 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value.strip() else default
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name, "")
+    return float(value) if value.strip() else default
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -184,12 +189,18 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600, "max_retries": 1}
+# A broker that hangs must not hang the request that queues a job: bounded connect and socket waits.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600, "max_retries": 1,
+                                   "socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
 # Every background job (placards, imports, exports): re-send those whose first send failed (broker down
 # at commit time) or whose message was lost.
 CELERY_BEAT_SCHEDULE["jobs-sweep-pending"] = {"task": "jobs.sweep_pending", "schedule": 60.0}
+# A running job beats this often; one silent for longer than the stale limit has lost its worker and is
+# sent again by the sweep above (15 s + 45 s + the sweep's minute: within two minutes of the death).
+JOB_HEARTBEAT_SECONDS = env_float("JOB_HEARTBEAT_SECONDS", 15.0)
+JOB_HEARTBEAT_STALE_SECONDS = env_float("JOB_HEARTBEAT_STALE_SECONDS", 45.0)
 # Public verify page: requests per address per minute, and scan rows buffered per process.
 PLACARD_VERIFY_RATE_LIMIT = env_int("PLACARD_VERIFY_RATE_LIMIT", 120)
 PLACARD_SCAN_BUFFER = env_int("PLACARD_SCAN_BUFFER", 1 if env_bool("ZHIFU_TESTING") else 50)

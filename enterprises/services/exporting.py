@@ -77,18 +77,18 @@ def export_job_run(job_id: int) -> None:
     """Body of the export task: rebuild the filters, scope to the job's creator, attach the file."""
     from django.core.files import File
 
-    from zhifu_reopen.jobs import job_finish, job_progress, job_start
+    from zhifu_reopen.jobs import job_finish, job_progress, job_running
 
-    job = job_start(job_id)
-    if job is None:  # already finished: a re-delivered task does nothing
-        return
-    user = get_user_model().objects.get(pk=job.created_by_id)
-    filters = EnterpriseFilters.from_params(job.params.get("filters", {}))
-    total = job.progress_total or enterprise_export_count(user, filters)
-    output = enterprise_export_file(user, filters, progress=lambda n: job_progress(job_id, n, total))
-    name = export_filename()
-    try:
-        job_finish(job, result={"summary": _("已导出%(n)d家企业。") % {"n": total}, "filename": name},
-                   output_name=name, output=File(output, name=name))
-    finally:
-        output.close()
+    with job_running(job_id) as job:
+        if job is None:  # already finished, or running elsewhere: a re-delivered task does nothing
+            return
+        user = get_user_model().objects.get(pk=job.created_by_id)
+        filters = EnterpriseFilters.from_params(job.params.get("filters", {}))
+        total = job.progress_total or enterprise_export_count(user, filters)
+        output = enterprise_export_file(user, filters, progress=lambda n: job_progress(job_id, n, total))
+        name = export_filename()
+        try:
+            job_finish(job, result={"summary": _("已导出%(n)d家企业。") % {"n": total}, "filename": name},
+                       output_name=name, output=File(output, name=name))
+        finally:
+            output.close()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from zhifu_reopen.audit import audit_record
 from zhifu_reopen.errors import DomainError
-from zhifu_reopen.jobs import job_create, job_enqueue, job_finish, job_progress, job_start
+from zhifu_reopen.jobs import job_create, job_enqueue, job_finish, job_progress, job_running
 
 from .. import rendering
 from ..models import Placard
@@ -71,24 +71,25 @@ def batch_print_request(*, actor, placard_ids: Sequence[int]):
 
 
 def batch_print_run(job_id: int) -> None:
-    """The worker's side of a batch print (idempotent: a finished job is left alone)."""
-    job = job_start(job_id)
-    if job is None:
-        return
-    ids = job.params.get("placard_ids", [])
-    job_progress(job.pk, 0, len(ids))
+    """The worker's side of a batch print (idempotent: a finished job, or one another live worker is
+    printing, is left alone; a job whose worker died is printed again from the start, into one file)."""
+    with job_running(job_id) as job:
+        if job is None:
+            return
+        ids = job.params.get("placard_ids", [])
+        job_progress(job.pk, 0, len(ids))
 
-    def progress(done: int) -> None:
-        if done % PROGRESS_EVERY == 0:
-            job_progress(job.pk, done)
+        def progress(done: int) -> None:
+            if done % PROGRESS_EVERY == 0:
+                job_progress(job.pk, done)
 
-    with tempfile.TemporaryFile() as tmp:
-        pages = placards_print_to(tmp, ids, on_page=progress)
-        tmp.seek(0)
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-        filename = f"公示牌批量打印-{stamp}-{pages}张.pdf"
-        job.progress_done = pages
-        job_finish(job, result={"filename": filename, "pages": pages,
-                                "summary": _("共 %(n)s 张公示牌") % {"n": pages}},
-                   output_name=f"placards-batch-{job.pk}.pdf", output=File(tmp))
+        with tempfile.TemporaryFile() as tmp:
+            pages = placards_print_to(tmp, ids, on_page=progress)
+            tmp.seek(0)
+            stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+            filename = f"公示牌批量打印-{stamp}-{pages}张.pdf"
+            job.progress_done = pages
+            job_finish(job, result={"filename": filename, "pages": pages,
+                                    "summary": _("共 %(n)s 张公示牌") % {"n": pages}},
+                       output_name=f"placards-batch-{job.pk}.pdf", output=File(tmp))
     Placard.objects.filter(pk__in=ids, printed_at__isnull=True).update(printed_at=timezone.now())

@@ -16,24 +16,26 @@ PHONE = (375, 812)
 DESK = (1280, 900)
 
 
-# Scrolls the window (only the window, only down or up) to the element, then reports its box and whether
-# the point at its centre is the element itself: not clipped by a scrolling container, not covered.
-ON_SCREEN_JS = """el => {
+# For each element in turn: scrolls the window (only the window, only down or up) to it, then reports its
+# box and whether the point at its centre is the element itself: not clipped by a scrolling container, not
+# covered. All in one call on the elements of that moment, so a swap in between cannot detach one.
+ON_SCREEN_JS = """els => els.map(el => {
   window.scrollBy(0, el.getBoundingClientRect().top - window.innerHeight / 3);
   const r = el.getBoundingClientRect();
   const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
   return {x: r.left, y: r.top, width: r.width, height: r.height, hit: !!hit && (hit === el || el.contains(hit))};
-}"""
+})"""
+HTMX_IDLE_JS = "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
 
 
 def inside_viewport(page, locator, what: str) -> None:
     """``locator`` (every match) is wholly on screen once the page is scrolled down to it: nothing to its
     right that a sideways scroll would be needed for, and nothing hiding it."""
     width, height = page.viewport_size["width"], page.viewport_size["height"]
-    count = locator.count()
-    assert count, f"no {what}"
-    for i in range(count):
-        box = locator.nth(i).evaluate(ON_SCREEN_JS)
+    page.wait_for_function(HTMX_IDLE_JS)
+    boxes = locator.evaluate_all(ON_SCREEN_JS)
+    assert boxes, f"no {what}"
+    for i, box in enumerate(boxes):
         assert box["width"] > 0 and box["height"] > 0, f"{what} #{i} not shown"
         # (a pixel of slack: scrolling lands on sub-pixel positions)
         assert box["x"] >= -1 and box["x"] + box["width"] <= width + 1, f"{what} #{i} cut sideways: {box}"

@@ -14,7 +14,7 @@ def test_a_job_whose_first_send_failed_is_swept_whatever_its_kind(personas, djan
     from enterprises.tasks import enterprise_export_task
 
     job = job_create(kind="enterprise_export", user=personas["staff_xy"], params={})
-    down = mock.patch.object(enterprise_export_task, "delay", side_effect=ConnectionError("broker down"))
+    down = mock.patch.object(enterprise_export_task, "apply_async", side_effect=ConnectionError("broker down"))
     with down, django_capture_on_commit_callbacks(execute=True):
         job_enqueue(job, enterprise_export_task)
     job.refresh_from_db()

@@ -124,11 +124,18 @@ JOB_MAX_ERRORS = 2000
 def import_job_run(job_id: int) -> None:
     """Body of the import task: run the import saved on the job and record its result. Idempotent: a
     finished job, or one whose import already committed, is not run again."""
-    from zhifu_reopen.jobs import job_fail, job_finish, job_progress, job_start
+    from zhifu_reopen.jobs import job_running
 
-    job = job_start(job_id)
-    if job is None:
-        return
+    with job_running(job_id) as job:
+        if job is None:
+            return
+        _import_job_body(job)
+
+
+def _import_job_body(job) -> None:
+    from zhifu_reopen.jobs import job_fail, job_finish, job_progress
+
+    job_id = job.pk
     committed = import_result_for_job(job)
     if committed is not None:  # the import committed but the job was not closed (worker lost)
         job_finish(job, result={"summary": _("导入已完成（新增%(created)d家、更新%(updated)d家）。") % committed})
