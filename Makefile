@@ -28,12 +28,7 @@ migrate: venv
 
 run: migrate
 	$(PY) manage.py seed_demo --if-empty
-	@if [ -n "$$REDIS_URL" ]; then \
-		echo "REDIS_URL set: starting a Celery worker and beat beside the web server"; \
-		$(VENV)/bin/celery -A zhifu_reopen worker -B -l info --concurrency 2 & \
-	fi; \
-	echo "Serving http://$(HOST):$(PORT)/"; \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py serve $(HOST):$(PORT)
 
 worker: venv
 	$(VENV)/bin/celery -A zhifu_reopen worker -l info
