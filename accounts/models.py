@@ -42,7 +42,9 @@ class Notification(models.Model):
 
     user = models.ForeignKey(User, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="notifications")
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-    message = models.CharField(_("内容"), max_length=300)
+    message = models.CharField(_("内容"), max_length=300)  # the Chinese rendering (e-mail, admin, old rows)
+    code = models.CharField(_("通知类型"), max_length=40, blank=True, default="")
+    message_data = models.JSONField(_("通知数据"), default=dict, blank=True)
     link = models.CharField(_("链接"), max_length=300, blank=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 
@@ -54,3 +56,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+    @property
+    def text(self) -> str:
+        """The notification in the reader's (active) language; the stored Chinese text where it has
+        no code (rows written before codes, or a code since retired)."""
+        from .notifications import text_render
+
+        return text_render(self.code, self.message_data) or self.message

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .models import Role
 
@@ -28,7 +29,22 @@ class Scope:
     department_ids: frozenset[int] = field(default_factory=frozenset)
     team_ids: frozenset[int] = field(default_factory=frozenset)
     liaison_user_id: int | None = None
-    post_label: str = ""
+    post_label: str = ""  # the record (audit trail, timeline): always Chinese
+    # What the post label is made of, to show it in the reader's language (``post_title``). Plain
+    # defaults, so a scope pickled before these fields existed still reads.
+    post_orgs: tuple[str, ...] = ()
+    post_role: str = ""
+
+    @property
+    def post_title(self) -> str:
+        """The post as shown on a page: the same parts as ``post_label``, in the current language."""
+        role = str(Role(self.post_role).label) if self.post_role in Role.values else ""
+        orgs = pgettext("list separator", "、").join(self.post_orgs)
+        if not orgs:
+            return role
+        if not role:
+            return orgs
+        return _("%(orgs)s%(role)s") % {"orgs": orgs, "role": role}
 
     @property
     def is_empty(self) -> bool:
@@ -80,28 +96,31 @@ def compute_scope(user) -> Scope:
         return Scope()
     role = user.role
     if user.is_superuser or role == Role.TASK_FORCE:
-        return Scope(role=role or "superuser", district=True, post_label=_("区领导小组/工作专班"))
+        return Scope(role=role or "superuser", district=True, post_label=str(Role.TASK_FORCE.label),
+                     post_role=Role.TASK_FORCE)
     if role in JURISDICTION_PERMS:
         rows = _granted(user, Jurisdiction, JURISDICTION_PERMS[role], "name")
-        names = "、".join(r["name"] for r in rows)
+        names = tuple(r["name"] for r in rows)
         return Scope(role=role, jurisdiction_ids=frozenset(r["pk"] for r in rows),
-                     post_label=f"{names}{Role(role).label}")
+                     post_label=f"{'、'.join(names)}{Role(role).label}", post_orgs=names, post_role=role)
     if role == Role.DEPARTMENT_REVIEWER:
         rows = _granted(user, Department, "review_for_department", "name")
-        names = "、".join(r["name"] for r in rows)
+        names = tuple(r["name"] for r in rows)
         return Scope(role=role, department_ids=frozenset(r["pk"] for r in rows),
-                     post_label=f"{names}{Role(role).label}")
+                     post_label=f"{'、'.join(names)}{Role(role).label}", post_orgs=names, post_role=role)
     if role == Role.INSPECTOR:
         teams = _granted(user, PatrolTeam, "inspect_with_team", "name", "jurisdiction_id")
+        names = tuple(t["name"] for t in teams)
         return Scope(
             role=role,
             district=any(t["jurisdiction_id"] is None for t in teams),
             jurisdiction_ids=frozenset(t["jurisdiction_id"] for t in teams if t["jurisdiction_id"]),
             team_ids=frozenset(t["pk"] for t in teams),
-            post_label="、".join(t["name"] for t in teams) or Role(role).label,
+            post_label="、".join(names) or str(Role(role).label),
+            post_orgs=names, post_role="" if names else role,
         )
     if role == Role.LIAISON:
-        return Scope(role=role, liaison_user_id=user.pk, post_label=str(Role(role).label))
+        return Scope(role=role, liaison_user_id=user.pk, post_label=str(Role(role).label), post_role=role)
     return Scope(role=role)
 
 

@@ -32,8 +32,6 @@ class EnterpriseForm(forms.ModelForm):
             self.fields["jurisdiction"].initial = jurisdictions.first()
         for name, field in self.fields.items():
             field.widget.attrs.setdefault("class", "input" if name != "output_over_100m" else "")
-            if hasattr(field, "empty_label") and field.empty_label is not None:
-                field.empty_label = _("请选择")
 
     def clean_credit_code(self):
         return normalise_credit_code(self.cleaned_data["credit_code"])

@@ -216,12 +216,11 @@ def verify(request, token: str):
     if row is None:
         return _public_page("placards/verify_404.html", {}, status=404)
     scan_record(placard_id=row["id"], address=address, user_agent=request.META.get("HTTP_USER_AGENT", ""))
-    approved = row["approved_on"]
     under_review = services.placard_under_change_review(row["status"], row["application__status"])
     return _public_page("placards/verify.html", {
         "placard": row, "status_word": UNDER_REVIEW_WORD if under_review else STATUS_WORDS[row["status"]],
         "under_review": under_review,
         "firm_name": row["enterprise__name"], "unit": row["enterprise__jurisdiction__name"],
-        "approved_on": f"{approved.year}年{approved.month}月{approved.day}日",
+        "approved_on": row["approved_on"],  # formatted by the page, in the reader's language
         "changed_at": timezone.localtime(row["status_changed_at"]),
     })

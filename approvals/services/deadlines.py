@@ -88,11 +88,18 @@ def responsible_users(application: Application) -> list[User]:
     return [u for u in users if u.is_active]
 
 
-def notify(users, *, message: str, link: str, subject: str) -> int:
-    """In-app notification for each user; an e-mail too where the user has an address."""
+def notify(users, *, code: str, data: dict, link: str) -> int:
+    """In-app notification for each user, stored as a message code and its data (accounts.notifications)
+    and shown in the reader's language; an e-mail too, in Chinese, where the user has an address."""
+    from accounts.notifications import chinese, subject_render, text_render
+
     users = list({u.pk: u for u in users}.values())
-    Notification.objects.bulk_create([Notification(user=u, message=message[:300], link=link) for u in users])
+    message = chinese(text_render, code, data)
+    Notification.objects.bulk_create([
+        Notification(user=u, code=code, message_data=data, message=message[:300], link=link) for u in users
+    ])
     emails = [u.email for u in users if u.email]
+    subject = chinese(subject_render, code)
 
     def send():
         try:
@@ -105,11 +112,10 @@ def notify(users, *, message: str, link: str, subject: str) -> int:
     return len(users)
 
 
-def _message(application: Application, text: str) -> str:
-    return _("%(text)s：%(number)s %(firm)s（%(step)s）") % {
-        "text": text, "number": application.number or "", "firm": application.enterprise.name,
-        "step": Step(application.current_step).label if application.current_step else "",
-    }
+def _data(application: Application, **extra) -> dict:
+    """What a notification about the application says: codes, not words (translated when shown)."""
+    return {"number": application.number or "", "firm": application.enterprise.name,
+            "step": application.current_step or "", **extra}
 
 
 @transaction.atomic
@@ -131,9 +137,9 @@ def application_remind(*, user, application: Application, note: str = "") -> int
     if not application.is_open or not application.current_step:
         raise DomainError(_("该申请不在办理中，无需催办。"), code="not_open")
     sent = notify(
-        responsible_users(application),
-        message=_message(application, _("催办")) + (f" {note.strip()[:100]}" if note.strip() else ""),
-        link=application.get_absolute_url(), subject=_("【芝罘复工】催办提醒"),
+        responsible_users(application), code="application.remind",
+        data=_data(application, **({"note": note.strip()[:100]} if note.strip() else {})),
+        link=application.get_absolute_url(),
     )
     Application.objects.filter(pk=application.pk).update(reminded_at=timezone.now())
     audit_record(actor=user, action="application.remind", target=application, enterprise=application.enterprise,
@@ -166,9 +172,9 @@ def deadline_reminders_send(*, now: datetime | None = None) -> int:
             if not claimed:
                 continue
             overdue = application.step_deadline <= now
-            text = _("办理已超时") if overdue else _("即将到期")
-            notify(responsible_users(application), message=_message(application, text),
-                   link=application.get_absolute_url(), subject=_("【芝罘复工】办理时限提醒"))
+            notify(responsible_users(application),
+                   code="application.overdue" if overdue else "application.deadline_near",
+                   data=_data(application), link=application.get_absolute_url())
             audit_record(actor=None, action="application.deadline_reminder", target=application,
                          enterprise=application.enterprise, after={"step": application.current_step,
                                                                    "overdue": overdue}, post=_("系统"))
@@ -198,8 +204,8 @@ def overdue_escalate(*, now: datetime | None = None) -> int:
             ).update(escalated_at=now)
             if not claimed:
                 continue
-            notify(task_force, message=_message(application, _("严重超时，上报专班")),
-                   link=application.get_absolute_url(), subject=_("【芝罘复工】超时办件上报"))
+            notify(task_force, code="application.escalated", data=_data(application),
+                   link=application.get_absolute_url())
             audit_record(actor=None, action="application.escalate", target=application,
                          enterprise=application.enterprise, after={"step": application.current_step},
                          post=_("系统"))

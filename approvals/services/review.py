@@ -149,12 +149,9 @@ def filer_notify(application: Application) -> None:
 
     if application.status not in (S.APPROVED, S.RETURNED, S.REJECTED):
         return
-    message = _("复工申请%(number)s（%(firm)s）%(status)s") % {
-        "number": application.number or "", "firm": application.enterprise.name,
-        "status": application.get_status_display(),
-    }
-    notify([application.filed_by], message=message, link=application.get_absolute_url(),
-           subject=_("【芝罘复工】办理结果"))
+    notify([application.filed_by], code="application.decided", link=application.get_absolute_url(),
+           data={"number": application.number or "", "firm": application.enterprise.name,
+                 "status": application.status})
 
 
 def step_decide(*, user, application: Application, step: str, outcome: str, opinion: str,

@@ -1,0 +1,61 @@
+"""The in-app notifications' texts: one registry of message codes → (e-mail subject, text template).
+
+A notification is stored as a code and its data (``Notification.code``, ``Notification.message_data``)
+and rendered in the reader's language when shown; ``Notification.message`` keeps the Chinese rendering
+(the e-mail body, the admin, old rows). Data that has a label of its own (an approval step, an
+application status) is stored as its code and translated at render, never as a finished word.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+MESSAGES = {
+    "application.remind": (_("【芝罘复工】催办提醒"), _("催办：%(number)s %(firm)s（%(step)s）")),
+    "application.deadline_near": (_("【芝罘复工】办理时限提醒"), _("即将到期：%(number)s %(firm)s（%(step)s）")),
+    "application.overdue": (_("【芝罘复工】办理时限提醒"), _("办理已超时：%(number)s %(firm)s（%(step)s）")),
+    "application.escalated": (_("【芝罘复工】超时办件上报"),
+                              _("严重超时，上报专班：%(number)s %(firm)s（%(step)s）")),
+    "application.decided": (_("【芝罘复工】办理结果"), _("复工申请%(number)s（%(firm)s）%(status)s")),
+}
+
+# Data keys holding a code, and the choices that label it (imported when first rendered: accounts
+# sits below the apps whose words these are).
+CODED = {"step": ("approvals.models", "Step"), "status": ("approvals.models", "Application.Status")}
+
+
+def _label(key: str, value):
+    module, name = CODED[key]
+    choices = importlib.import_module(module)
+    for part in name.split("."):
+        choices = getattr(choices, part)
+    return str(choices(value).label) if value in choices.values else (value or "")
+
+
+def text_render(code: str, data: dict | None) -> str | None:
+    """The text of a notification in the active language; None for a code not in the registry."""
+    if code not in MESSAGES:
+        return None
+    data = dict(data or {})
+    note = str(data.pop("note", "") or "").strip()
+    values = {key: _label(key, value) if key in CODED else value for key, value in data.items()}
+    try:
+        text = str(MESSAGES[code][1]) % values
+    except (KeyError, TypeError, ValueError):  # data written by another version of a template
+        return None
+    return f"{text} {note}" if note else text
+
+
+def subject_render(code: str) -> str:
+    return str(MESSAGES[code][0])
+
+
+def chinese(render, *args) -> str:
+    """``render(*args)`` in the default language: the stored record and the e-mail are Chinese (whoever
+    triggers them; the recipient's language is not known outside a request)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return render(*args)
