@@ -10,7 +10,8 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+
+from zhifu_reopen.punctuation import list_join
 
 from .models import Role
 
@@ -39,7 +40,7 @@ class Scope:
     def post_title(self) -> str:
         """The post as shown on a page: the same parts as ``post_label``, in the current language."""
         role = str(Role(self.post_role).label) if self.post_role in Role.values else ""
-        orgs = pgettext("list separator", "、").join(self.post_orgs)
+        orgs = list_join(self.post_orgs)
         if not orgs:
             return role
         if not role:

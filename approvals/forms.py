@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.validators import validate_mobile
 from zhifu_reopen.date_bounds import validate_coming_day, validate_past_moment
+from zhifu_reopen.punctuation import labelled
 from zhifu_reopen.widgets import DateInput, DateTimeInput
 
 from .models import Application, Material, ReturningEmployee, Signature
@@ -126,5 +127,5 @@ def form_errors(form) -> list[str]:
     for name, errors in form.errors.items():
         label = form.fields[name].label if name in form.fields else ""
         for error in errors:
-            result.append(f"{label}：{error}" if label else str(error))
+            result.append(labelled(label, error) if label else str(error))
     return result

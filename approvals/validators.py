@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from zhifu_reopen.punctuation import list_join
+
 ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 ID_CHECK = "10X98765432"
 ID_RE = re.compile(r"^\d{17}[\dX]$")
@@ -75,7 +77,7 @@ def sniff_upload(upload, *, allowed=None) -> tuple[str, str]:
     kind = filetype.guess(head)
     mime = kind.mime if kind else ""
     if mime not in allowed:
-        labels = "、".join(label for _ext, label in allowed.values())
+        labels = list_join(label for _ext, label in allowed.values())
         raise ValidationError(
             _("文件内容不是允许的格式（%(labels)s），请勿上传改了扩展名的其他文件。"), code="bad_type",
             params={"labels": labels},

@@ -191,6 +191,61 @@ def test_compiled_catalog_matches_po():
     assert not stale, "django.mo is stale; run compilemessages:\n" + "\n".join(stale[:30])
 
 
+FULL_WIDTH = re.compile(r"[，。：；（）！？“”‘’、【】《》〔〕]")
+
+
+def test_english_translations_use_ascii_punctuation():
+    """Issue 7 §23.4: no full-width punctuation (，。：；（）！？“” …) in an English sentence, read from the
+    compiled catalog the pages use."""
+    with MO.open("rb") as fh:
+        mo = gettext.GNUTranslations(fh)
+    wrong = [f"{msgid!r} → {msgstr!r}" for msgid, msgstr in mo._catalog.items()
+             if msgid and FULL_WIDTH.search(msgstr if isinstance(msgstr, str) else "")]
+    assert not wrong, "full-width punctuation in English translations:\n" + "\n".join(wrong)
+
+
+# Outside a translatable string, a template's text reaches the English page as it is.
+TEMPLATE_TRANSLATED = re.compile(
+    r"{%\s*(?:trans|translate)\s+(?:\"[^\"]*\"|'[^']*')[^%]*%}"
+    r"|{%\s*blocktrans(?:late)?\b.*?{%\s*endblocktrans(?:late)?\s*%}"
+    r"|\b_\((?:\"[^\"]*\"|'[^']*')\)|{#.*?#}",
+    re.S,
+)
+# Static error page shown without the template engine's i18n (bilingual by hand).
+TEMPLATES_WITHOUT_I18N = {"templates/500.html"}
+
+
+def test_templates_put_no_full_width_punctuation_outside_translations():
+    """Issue 7 §23.4: a literal （…） or ： around data shows in the English UI; it goes through a
+    translated string or the ``punctuation`` template library instead."""
+    wrong = []
+    for folder in ("templates", "jinja2"):
+        for path in sorted((ROOT / folder).rglob("*.html")):
+            name = path.relative_to(ROOT).as_posix()
+            if name in TEMPLATES_WITHOUT_I18N:
+                continue
+            text = TEMPLATE_TRANSLATED.sub("", path.read_text(encoding="utf-8"))
+            for number, line in enumerate(text.splitlines(), start=1):
+                if FULL_WIDTH.search(line):
+                    wrong.append(f"{name}: {line.strip()[:120]}")
+    assert not wrong, "full-width punctuation outside a translatable string:\n" + "\n".join(wrong)
+
+
+def test_punctuation_assembled_in_code_follows_the_language():
+    from django.template import Context, Template
+
+    from zhifu_reopen.punctuation import clauses_join, labelled, list_join
+
+    page = Template("{% load punctuation %}{{ post|parenthesised }}{% colon %}{{ names|list_join }}")
+    context = {"post": "<b>", "names": ["甲", "乙"]}
+    assert (list_join("甲乙"), clauses_join("甲乙"), labelled("手机", "有误")) == ("甲、乙", "甲；乙", "手机：有误")
+    assert page.render(Context(context)) == "（&lt;b&gt;）：甲、乙"
+    with translation.override("en"):
+        assert (list_join("甲乙"), clauses_join("甲乙"), labelled("Mobile", "wrong")) == (
+            "甲, 乙", "甲; 乙", "Mobile: wrong")
+        assert page.render(Context(context)) == " (&lt;b&gt;): 甲, 乙"
+
+
 # --- (b) every translatable string in the source is in the catalog -------------------------------------
 
 

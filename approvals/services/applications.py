@@ -16,6 +16,7 @@ from enterprises.validators import validate_mobile
 from zhifu_reopen.audit import audit_record, changed, snapshot
 from zhifu_reopen.date_bounds import validate_coming_day
 from zhifu_reopen.errors import DomainError
+from zhifu_reopen.punctuation import list_join
 
 from ..models import Application, ApplicationCounter, Decision, Material, ReturningEmployee, Step
 from ..validators import normalise_id_number, sniff_upload, validate_id_number
@@ -376,7 +377,7 @@ def submission_problems(application: Application) -> list[str]:
     if unfit:
         problems.append(
             _("花名册中有%(n)d人正在隔离或有症状，不得返岗：%(names)s")
-            % {"n": len(unfit), "names": "、".join(e.name_masked for e in unfit[:10])}
+            % {"n": len(unfit), "names": list_join(e.name_masked for e in unfit[:10])}
         )
     if application.chain == Application.Chain.THREE_PARTY and not application.department_id:
         problems.append(_("规上企业须登记主管部门后才能进入三方联审"))

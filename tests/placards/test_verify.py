@@ -116,3 +116,21 @@ def test_buffered_scans_are_flushed(placard, settings):
     get(placard.token)
     assert scan_buffer.flush() == 1  # the timer / process exit writes the rest
     assert PlacardScan.objects.count() == 4
+
+
+def test_the_dates_follow_the_readers_language(placard):
+    """Issue 7 §23.3: an English reader gets English dates, not 2026年12月3日."""
+    from django.utils import dateformat, timezone, translation
+
+    day = placard.approved_on
+    chinese = get(placard.token).content.decode()
+    assert f'<dd id="verify-approved-on">{day.year}年{day.month}月{day.day}日</dd>' in chinese
+    english = Client(REMOTE_ADDR="203.0.113.58", HTTP_COOKIE="django_language=en").get(
+        reverse("placard_verify", args=[placard.token])).content.decode()
+    with translation.override("en"):
+        expected_day = dateformat.format(day, "j F Y")
+        expected_moment = dateformat.format(timezone.localtime(placard.status_changed_at), "j F Y, H:i")
+    assert 'lang="en"' in english
+    assert f'<dd id="verify-approved-on">{expected_day}</dd>' in english
+    assert f"Since {expected_moment}" in english
+    assert "年" not in english and "月" not in english

@@ -15,6 +15,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from zhifu_reopen.punctuation import clauses_join, list_join
 from zhifu_reopen.xlsx_guard import XlsxRefused, xlsx_archive_check, xlsx_sheet_rows
 
 from .base import HEADERS, IGNORED_HEADERS, MAX_ROWS, ImportFileError
@@ -238,15 +239,15 @@ def _header_map(header_row: tuple) -> list[int]:
     missing = [h for h in HEADERS if h not in positions]
     problems = []
     if missing:
-        problems.append(_("缺少列：%(cols)s") % {"cols": "、".join(missing)})
+        problems.append(_("缺少列：%(cols)s") % {"cols": list_join(missing)})
     if unknown:
-        problems.append(_("无法识别的列：%(cols)s") % {"cols": "、".join(unknown)})
+        problems.append(_("无法识别的列：%(cols)s") % {"cols": list_join(unknown)})
     if duplicates:
-        problems.append(_("重复的列：%(cols)s") % {"cols": "、".join(duplicates)})
+        problems.append(_("重复的列：%(cols)s") % {"cols": list_join(duplicates)})
     if problems:
         raise ImportFileError(
             _("表头不正确（%(problems)s）。第1行应为：%(headers)s。请下载导入模板对照。")
-            % {"problems": "；".join(problems), "headers": "、".join(HEADERS)},
+            % {"problems": clauses_join(problems), "headers": list_join(HEADERS)},
             code="headers",
         )
     return [positions[h] for h in HEADERS]

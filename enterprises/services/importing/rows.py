@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from accounts.scope import scope_for
+from zhifu_reopen.punctuation import list_join
 
 from ...choices import CATEGORY_IMPORT_LABELS, SCALE_IMPORT_LABELS, Category, Scale
 from ...models import Department, Enterprise, Jurisdiction
@@ -87,7 +88,7 @@ def _validate_row(number: int, cells: list[str], raw_code, lookups: _Lookups, er
     category_code = CATEGORY_LABELS.get(category) if category else None
     if category and category_code is None:
         bad("类别", _("“%(value)s”不是有效的类别，应为：%(choices)s。")
-            % {"value": category, "choices": "、".join(CATEGORY_IMPORT_LABELS)})
+            % {"value": category, "choices": list_join(CATEGORY_IMPORT_LABELS)})
     jurisdiction_id = lookups.jurisdictions.get(street) if street else None
     if street:
         if jurisdiction_id is None:
@@ -99,7 +100,7 @@ def _validate_row(number: int, cells: list[str], raw_code, lookups: _Lookups, er
         department_id = lookups.departments.get(dept)
         if department_id is None:
             bad("主管部门", _("未知的主管部门“%(value)s”，应为：%(choices)s。")
-                % {"value": dept, "choices": "、".join(lookups.departments)})
+                % {"value": dept, "choices": list_join(lookups.departments)})
     if mobile and not MOBILE_RE.match(mobile):
         bad("防疫负责人手机", _("“%(value)s”不是有效的手机号码：应为以1开头的11位数字。") % {"value": mobile})
     count = 0
