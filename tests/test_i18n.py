@@ -227,7 +227,7 @@ def test_templates_put_no_full_width_punctuation_outside_translations():
             text = TEMPLATE_TRANSLATED.sub("", path.read_text(encoding="utf-8"))
             for number, line in enumerate(text.splitlines(), start=1):
                 if FULL_WIDTH.search(line):
-                    wrong.append(f"{name}: {line.strip()[:120]}")
+                    wrong.append(f"{name}:{number}: {line.strip()[:120]}")
     assert not wrong, "full-width punctuation outside a translatable string:\n" + "\n".join(wrong)
 
 
