@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from enterprises import selectors as enterprise_selectors
+from zhifu_reopen.http import may_open
 
 from .models import Role
 from .scope import scope_for
@@ -18,9 +19,7 @@ def home(request):
         return render(request, "accounts/home.html", context)
     visible = enterprise_selectors.enterprises_visible(user)
     context["enterprise_count"] = visible.count()
-    if scope.role in (Role.STREET_STAFF, Role.STREET_SECRETARY, Role.STREET_DIRECTOR, Role.TASK_FORCE) or (
-        user.is_superuser
-    ):
+    if may_open(user, "enterprises:coverage"):  # the coverage block for whoever may open its page
         context["coverage"] = enterprise_selectors.survey_coverage(user)
     context["widgets"] = home_widgets(request)
     return render(request, "accounts/home.html", context)

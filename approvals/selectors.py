@@ -14,12 +14,12 @@ from accounts.scope import scope_for
 from enterprises.choices import Category
 from zhifu_reopen.params import choice_param, cursor_decode, cursor_encode, text_param
 
+from . import rules
 from .models import Application, Decision, Signature, Step
 
-# Roles that work with applications at all; inspectors and liaisons have no business here.
-APPLICATION_ROLES = (
-    Role.STREET_STAFF, Role.STREET_SECRETARY, Role.STREET_DIRECTOR, Role.DEPARTMENT_REVIEWER, Role.TASK_FORCE,
-)
+# Roles that work with applications at all (the rule table's "view"); inspectors and liaisons have no
+# business here.
+APPLICATION_ROLES = rules.APPLICATION_ROLES
 QUEUE_COLUMNS = (
     "id", "number", "status", "chain", "category", "priority", "current_step", "step_started_at",
     "step_deadline", "submitted_at", "iteration", "enterprise_id", "enterprise__name", "returning_headcount",

@@ -6,23 +6,14 @@ from datetime import UTC
 
 from django.db.models import QuerySet
 
-from accounts.models import Role
 from accounts.scope import scope_for
 
 from .models import Placard
-
-# Who may see and print placards (DESIGN §3): street staff, secretary, director of the own street;
-# the task force everywhere.
-PRINT_ROLES = (Role.STREET_STAFF, Role.STREET_SECRETARY, Role.STREET_DIRECTOR, Role.TASK_FORCE)
-STATUS_ROLES = (Role.TASK_FORCE,)
+from .rules import PRINT_ROLES, STATUS_ROLES  # noqa: F401 (the role lists live in the rule table)
 
 
 def can_print(user) -> bool:
     return bool(user and user.is_authenticated and (user.is_superuser or scope_for(user).role in PRINT_ROLES))
-
-
-def can_change_status(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or scope_for(user).role in STATUS_ROLES))
 
 
 def placards_visible(user) -> QuerySet[Placard]:

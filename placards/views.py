@@ -21,14 +21,8 @@ from zhifu_reopen.params import id_list_param, id_param, url_token
 from . import services
 from .forms import PlacardFilterForm, StatusForm
 from .models import Placard
-from .selectors import (
-    PRINT_ROLES,
-    STATUS_ROLES,
-    can_change_status,
-    placard_get,
-    placards_visible,
-    verify_lookup,
-)
+from .rules import PRINT_ROLES, STATUS_ROLES, page_actions
+from .selectors import placard_get, placards_visible, verify_lookup
 from .services.scans import rate_limited, scan_record
 
 PAGE_SIZE = 50
@@ -94,8 +88,10 @@ def _detail_page(request, placard: Placard, status: int = 200):
                    .select_related("actor")[:50])
     for entry in history:
         entry.label = ACTION_LABELS.get(entry.action, entry.action)
+    allowed = page_actions(request.user, placard)
     context = {
-        "placard": placard, "can_change_status": can_change_status(request.user), "status_form": StatusForm(),
+        "placard": placard, "allowed": allowed, "status_form": StatusForm(),
+        "can_change_status": any(allowed[a] for a in ("suspend", "reinstate", "revoke")),
         "history": history,
         "scan_count": placard.scans.count(),
         "under_review": services.placard_under_change_review(placard.status, placard.application.status),

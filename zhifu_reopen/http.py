@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
@@ -12,7 +12,9 @@ from accounts.scope import scope_for
 
 def roles_required(*roles: str):
     """Refuse (403 with a message) a page the user's role has no business on. Object scope is
-    checked separately by scoped selectors (out of scope → 404)."""
+    checked separately by scoped selectors (out of scope → 404). The roles come from the workflow's
+    rule table (``approvals.rules.roles_for`` …), so the page, its navigation entry and the service
+    agree; the view keeps them as ``allowed_roles`` for the navigation (``page_roles``)."""
 
     def decorator(view):
         @wraps(view)
@@ -26,3 +28,20 @@ def roles_required(*roles: str):
         return wrapper
 
     return decorator
+
+
+@lru_cache(maxsize=256)
+def page_roles(url_name: str) -> tuple[str, ...] | None:
+    """The roles the page named ``url_name`` (no arguments) admits through its ``roles_required``;
+    None when it admits every signed-in user. NoReverseMatch when there is no such page."""
+    from django.urls import resolve, reverse
+
+    return getattr(resolve(reverse(url_name)).func, "allowed_roles", None)
+
+
+def may_open(user, url_name: str) -> bool:
+    """Whether ``roles_required`` lets ``user`` open the page (navigation entries, home blocks)."""
+    if user is None or not user.is_authenticated:
+        return False
+    roles = page_roles(url_name)
+    return roles is None or user.is_superuser or scope_for(user).role in roles

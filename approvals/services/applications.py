@@ -18,24 +18,21 @@ from zhifu_reopen.date_bounds import validate_coming_day
 from zhifu_reopen.errors import DomainError
 from zhifu_reopen.punctuation import list_join
 
-from ..models import Application, ApplicationCounter, Decision, Material, ReturningEmployee, Step
+from ..models import Application, ApplicationCounter, Decision, Material, ReturningEmployee
+from ..rules import require
 from ..validators import normalise_id_number, sniff_upload, validate_id_number
 from .common import (
     application_lock,
     application_save,
     decision_record,
     require_opinion,
-    require_street_staff,
     state_of,
-    step_enter,
-    step_leave,
     transition_apply,
 )
 from .deadlines import priority_for
 
 S = Application.Status
 LIVE_STATUSES = (S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.RETURNED)
-EDITABLE_STATUSES = (S.DRAFT, S.RETURNED, S.APPROVED)
 SUBSTANCE_FIELDS = [
     "requested_reopen_on", "returning_headcount", "masks_qty", "thermometers_qty", "disinfectant_litres",
     "online_work", "building_liaison", "building_liaison_mobile",
@@ -94,7 +91,7 @@ def application_create(*, user, enterprise: Enterprise, data: dict) -> Applicati
         filed_by=user, category=enterprise.category, priority=priority_for(enterprise.category),
         chain=Application.Chain.THREE_PARTY if enterprise.scale == "large" else Application.Chain.DUAL_SIGNATURE,
     )
-    require_street_staff(user, application)
+    require(user, "create", application)
     live = enterprise.applications.filter(status__in=LIVE_STATUSES).first()
     if live is not None:
         raise DomainError(
@@ -119,30 +116,21 @@ def _reopen_if_approved(application: Application, *, user, reason: str) -> None:
     """A change of substance after approval sends the application back to the street review."""
     if application.status != S.APPROVED:
         return
+    verdict = require(user, "reopen", application)
     before = state_of(application)
-    transition_apply(application, "reopen")
+    transition_apply(application, verdict)
     application.iteration += 1
     application.submitted_at = timezone.now()
     application.decided_at = None
-    step_enter(application, Step.STREET)
     application_save(application, actor=user, action="application.reopen", before=before, reason=reason)
     decision_record(application=application, kind=Decision.Kind.FILING, outcome=Decision.Outcome.REOPENED,
                     actor=user, opinion=reason)
 
 
-def _require_editable(application: Application) -> None:
-    if application.status not in EDITABLE_STATUSES:
-        if application.status in Application.FINAL:
-            raise DomainError(_("该申请已%(s)s，不能再修改。") % {"s": application.get_status_display()},
-                              code="final")
-        raise DomainError(_("申请正在审核中，不能修改；如需修改请联系审核人退回。"), code="locked")
-
-
 @transaction.atomic
 def application_update(*, user, application: Application, data: dict, reason: str = "") -> Application:
     application = application_lock(application)
-    require_street_staff(user, application)
-    _require_editable(application)
+    require(user, "edit", application)
     data = _clean_data(data)
     errors = _check_fields(application.enterprise, data, stored_reopen_on=application.requested_reopen_on)
     if errors:
@@ -166,8 +154,7 @@ def application_update(*, user, application: Application, data: dict, reason: st
 @transaction.atomic
 def material_upload(*, user, application: Application, kind: str, upload, reason: str = "") -> Material:
     application = application_lock(application)
-    require_street_staff(user, application)
-    _require_editable(application)
+    require(user, "edit", application)
     if kind not in REQUIRED_MATERIALS:
         raise DomainError(_("未知的材料类型。"), code="invalid")
     if application.status == S.APPROVED and not reason.strip():
@@ -241,8 +228,7 @@ def _roster_changed(application: Application, *, user, action: str, count: int, 
 @transaction.atomic
 def employee_add(*, user, application: Application, data: dict, reason: str = "") -> ReturningEmployee:
     application = application_lock(application)
-    require_street_staff(user, application)
-    _require_editable(application)
+    require(user, "edit", application)
     if application.status == S.APPROVED and not reason.strip():
         raise DomainError(_("已通过的申请变更花名册须说明理由，变更后将重新审核。"), code="reason_required")
     row = {k: (str(data.get(k) or "")).strip() for k in EMPLOYEE_FIELDS}
@@ -261,8 +247,7 @@ def employee_add(*, user, application: Application, data: dict, reason: str = ""
 @transaction.atomic
 def employee_remove(*, user, application: Application, employee_id: int, reason: str = "") -> None:
     application = application_lock(application)
-    require_street_staff(user, application)
-    _require_editable(application)
+    require(user, "edit", application)
     if application.status == S.APPROVED and not reason.strip():
         raise DomainError(_("已通过的申请变更花名册须说明理由，变更后将重新审核。"), code="reason_required")
     deleted, _detail = application.employees.filter(pk=employee_id).delete()
@@ -323,8 +308,7 @@ def roster_rows_from_xlsx(upload) -> list[dict]:
 def roster_import(*, user, application: Application, upload, reason: str = "") -> int:
     """Append every row of the workbook, or none: every bad row is listed at once (一次性告知)."""
     application = application_lock(application)
-    require_street_staff(user, application)
-    _require_editable(application)
+    require(user, "edit", application)
     if application.status == S.APPROVED and not reason.strip():
         raise DomainError(_("已通过的申请变更花名册须说明理由，变更后将重新审核。"), code="reason_required")
     rows = roster_rows_from_xlsx(upload)
@@ -395,11 +379,10 @@ def _next_number(now) -> str:
 @transaction.atomic
 def application_submit(*, user, application: Application) -> Application:
     application = application_lock(application)
-    require_street_staff(user, application)
+    verdict = require(user, "submit", application)
     before = state_of(application)
     was = application.status
-    problems = submission_problems(application) if was in (S.DRAFT, S.RETURNED) else []
-    transition_apply(application, "submit")
+    problems = submission_problems(application)
     if problems:
         raise DomainError(_("还不能提交，请先补齐以下内容："), messages=problems, code="incomplete")
     now = timezone.now()
@@ -408,7 +391,7 @@ def application_submit(*, user, application: Application) -> Application:
     application.iteration += 1
     application.submitted_at = now
     application.decided_at = None
-    step_enter(application, Step.STREET, now=now)
+    transition_apply(application, verdict, now=now)
     application_save(application, actor=user, action="application.submit", before=before)
     decision_record(
         application=application, kind=Decision.Kind.FILING, actor=user,
@@ -420,12 +403,11 @@ def application_submit(*, user, application: Application) -> Application:
 @transaction.atomic
 def application_withdraw(*, user, application: Application, reason: str) -> Application:
     application = application_lock(application)
-    require_street_staff(user, application)
+    verdict = require(user, "withdraw", application)
     reason = require_opinion(reason)
     before = state_of(application)
-    transition_apply(application, "withdraw")
+    transition_apply(application, verdict)
     application.decided_at = timezone.now()
-    step_leave(application)
     application_save(application, actor=user, action="application.withdraw", before=before, reason=reason)
     decision_record(application=application, kind=Decision.Kind.WITHDRAWAL, outcome=Decision.Outcome.WITHDRAWN,
                     actor=user, opinion=reason)

@@ -1,68 +1,39 @@
-"""The transition table, the one function applying it, and the checks of who may act on which step.
-Every service in this package locks the application row first (``application_lock``)."""
+"""What every approvals service shares: the row lock, moving an application to the state its rule
+table names (who may act, from which state, to which state: ``approvals.rules``), the timeline and the
+saving of a state change. Every service in this package locks the application row first
+(``application_lock``), then asks the table (``rules.require``)."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from accounts.models import Role
-from accounts.scope import scope_for
 from zhifu_reopen.audit import audit_record, snapshot
-from zhifu_reopen.errors import Conflict, DomainError
+from zhifu_reopen.errors import DomainError
+from zhifu_reopen.rules import Verdict
 
 from ..models import Application, Decision, Step
+from ..rules import filers_of, street_officials_count  # noqa: F401 (re-exported for callers of this module)
 from .deadlines import step_deadline
 
 S = Application.Status
 
-# (status, action) → new status. Anything else is refused with the reason below.
-TRANSITIONS: dict[tuple[str, str], str] = {
-    (S.DRAFT, "submit"): S.SUBMITTED,
-    (S.RETURNED, "submit"): S.SUBMITTED,
-    (S.APPROVED, "reopen"): S.SUBMITTED,  # a change of substance after approval
-    (S.SUBMITTED, "street_approve"): S.IN_REVIEW,
-    (S.IN_REVIEW, "department_approve"): S.IN_REVIEW,
-    (S.IN_REVIEW, "task_force_approve"): S.APPROVED,
-    (S.IN_REVIEW, "sign"): S.IN_REVIEW,
-    (S.IN_REVIEW, "sign_complete"): S.APPROVED,
-    (S.SUBMITTED, "return"): S.RETURNED,
-    (S.IN_REVIEW, "return"): S.RETURNED,
-    (S.SUBMITTED, "reject"): S.REJECTED,
-    (S.IN_REVIEW, "reject"): S.REJECTED,
-    (S.DRAFT, "withdraw"): S.WITHDRAWN,
-    (S.SUBMITTED, "withdraw"): S.WITHDRAWN,
-    (S.RETURNED, "withdraw"): S.WITHDRAWN,
-}
 
-ACTION_LABELS = {
-    "submit": gettext_lazy("提交"), "reopen": gettext_lazy("变更后重新审核"),
-    "street_approve": gettext_lazy("街道审核通过"), "department_approve": gettext_lazy("主管部门审核通过"),
-    "task_force_approve": gettext_lazy("领导小组审定通过"), "sign": gettext_lazy("签字"),
-    "sign_complete": gettext_lazy("签字"), "return": gettext_lazy("退回"), "reject": gettext_lazy("不予通过"),
-    "withdraw": gettext_lazy("撤回"),
-}
-
-
-def transition_apply(application: Application, action: str) -> str:
-    """Set the new status for ``action`` or raise DomainError saying why the move is refused."""
-    new = TRANSITIONS.get((application.status, action))
-    if new is None:
-        status = application.get_status_display()
-        if application.status in Application.FINAL:
-            raise DomainError(
-                _("该申请已%(status)s，办理已终结，不能再%(action)s。")
-                % {"status": status, "action": ACTION_LABELS[action]},
-                code="final",
-            )
-        raise DomainError(
-            _("该申请当前状态为“%(status)s”，不能%(action)s。")
-            % {"status": status, "action": ACTION_LABELS[action]},
-            code="out_of_order",
-        )
-    application.status = new
-    return new
+def transition_apply(application: Application, verdict: Verdict, *, now=None) -> None:
+    """Move the application to the state named by the table's row that allowed the act
+    (``approvals.rules``): its status, and its step — entered afresh (new deadline) when it changes,
+    left when the row leads out of every step."""
+    target = verdict.target
+    if target is None:
+        return
+    status, step = target
+    application.status = status
+    if step == application.current_step:
+        return
+    if step:
+        step_enter(application, step, now=now)
+    else:
+        step_leave(application)
 
 
 def application_lock(application: Application | int) -> Application:
@@ -74,103 +45,6 @@ def application_lock(application: Application | int) -> Application:
     ).get(
         pk=pk
     )
-
-
-def expect_state(application: Application, *, status: tuple[str, ...], step: str | None = None,
-                 seen_iteration: int | None = None) -> None:
-    """Refuse when the application moved on meanwhile (someone acted first) or is not at this step."""
-    if seen_iteration is not None and seen_iteration != application.iteration:
-        raise Conflict(_("该申请已被他人处理并进入新一轮，请刷新后再办理。"), code="stale")
-    if application.status not in status or (step is not None and application.current_step != step):
-        if application.status in Application.FINAL or application.status == S.APPROVED:
-            raise Conflict(
-                _("该申请已%(status)s，不能重复办理。") % {"status": application.get_status_display()},
-                code="already_decided",
-            )
-        current = Step(application.current_step).label if application.current_step else application.get_status_display()
-        raise DomainError(
-            _("该申请当前处于“%(current)s”，不在您办理的环节。") % {"current": current}, code="out_of_order"
-        )
-
-
-# --- who may act ----------------------------------------------------------------------------------
-
-def is_street_staff_for(user, application: Application) -> bool:
-    scope = scope_for(user)
-    return scope.role == Role.STREET_STAFF and application.jurisdiction_id in scope.jurisdiction_ids
-
-
-def require_street_staff(user, application: Application) -> None:
-    if not is_street_staff_for(user, application):
-        raise DomainError(_("只有该企业所在街道/园区的工作人员可以办理此事项。"), code="forbidden")
-
-
-def filers_of(application: Application) -> set[int]:
-    """Who filed this round: the official who created the application and whoever submitted,
-    resubmitted or changed it (after approval) in the current iteration."""
-    ids = set(Decision.objects.filter(application=application, iteration=application.iteration,
-                                      kind=Decision.Kind.FILING).values_list("actor_id", flat=True))
-    ids.add(application.filed_by_id)
-    return ids
-
-
-def street_officials_count(jurisdiction_id: int) -> int:
-    """Active street officials of a jurisdiction (django-guardian grant, direct or through a group)."""
-    from django.db.models import Q
-
-    from accounts.models import User
-
-    direct = Q(jurisdictionuserobjectpermission__content_object_id=jurisdiction_id,
-               jurisdictionuserobjectpermission__permission__codename="work_in_jurisdiction")
-    via_group = Q(groups__jurisdictiongroupobjectpermission__content_object_id=jurisdiction_id,
-                  groups__jurisdictiongroupobjectpermission__permission__codename="work_in_jurisdiction")
-    return User.objects.filter(direct | via_group, role=Role.STREET_STAFF, is_active=True).distinct().count()
-
-
-SOLE_OFFICIAL_NOTE = gettext_lazy("本街道/园区仅一名工作人员，经办人兼任街道审核")
-
-
-def street_reviewer_check(user, application: Application) -> str:
-    """Separation of duties: the official who filed the application (this round) does not take its
-    street step. Returns a note for the timeline when a street with a single official lets the filer
-    take it (``APPROVALS_SOLE_OFFICIAL_MAY_REVIEW``), else ""."""
-    from django.conf import settings
-
-    if user.pk not in filers_of(application):
-        return ""
-    if getattr(settings, "APPROVALS_SOLE_OFFICIAL_MAY_REVIEW", False) and (
-        street_officials_count(application.jurisdiction_id) <= 1
-    ):
-        return str(SOLE_OFFICIAL_NOTE)
-    raise DomainError(
-        _("您是该申请的经办人，街道/园区审核须由本街道/园区的其他工作人员办理。"), code="forbidden"
-    )
-
-
-def may_take_street_step(user, application: Application) -> bool:
-    """For the pages: whether the separation of duties lets this street official review it."""
-    try:
-        street_reviewer_check(user, application)
-    except DomainError:
-        return False
-    return True
-
-
-def require_step_actor(user, application: Application, step: str) -> str:
-    """Refuse who may not take ``step``; returns the timeline note of an allowed exception, or ""."""
-    scope = scope_for(user)
-    if step == Step.STREET:
-        require_street_staff(user, application)
-        return street_reviewer_check(user, application)
-    elif step == Step.DEPARTMENT:
-        if scope.role != Role.DEPARTMENT_REVIEWER or application.department_id not in scope.department_ids:
-            raise DomainError(_("只有该企业的主管部门审核人可以办理主管部门审核。"), code="forbidden")
-    elif step == Step.TASK_FORCE:
-        if scope.role != Role.TASK_FORCE:
-            raise DomainError(_("只有区领导小组/工作专班可以审定。"), code="forbidden")
-    else:  # pragma: no cover - programming error
-        raise ValueError(step)
-    return ""
 
 
 def office_for(application: Application, step: str) -> str:

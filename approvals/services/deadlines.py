@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Notification, Role, User
 from zhifu_reopen.audit import audit_record
-from zhifu_reopen.errors import DomainError
 
 from ..models import Application, Signature, Step
+from ..rules import require
 
 DEFAULT_HOURS = 72
 logger = logging.getLogger(__name__)
@@ -122,20 +122,10 @@ def _data(application: Application, **extra) -> dict:
 def application_remind(*, user, application: Application, note: str = "") -> int:
     """催办: a superior reminds the officials of the current step. Task force: any open application;
     secretary/director: their own street's."""
-    from accounts.scope import scope_for
-
     from .common import application_lock
 
     application = application_lock(application)
-    scope = scope_for(user)
-    allowed = scope.role == Role.TASK_FORCE or (
-        scope.role in (Role.STREET_SECRETARY, Role.STREET_DIRECTOR)
-        and application.jurisdiction_id in scope.jurisdiction_ids
-    )
-    if not allowed:
-        raise DomainError(_("只有上级（领导小组/工作专班或本街道领导）可以催办。"), code="forbidden")
-    if not application.is_open or not application.current_step:
-        raise DomainError(_("该申请不在办理中，无需催办。"), code="not_open")
+    require(user, "remind", application)
     sent = notify(
         responsible_users(application), code="application.remind",
         data=_data(application, **({"note": note.strip()[:100]} if note.strip() else {})),

@@ -17,32 +17,26 @@ from zhifu_reopen.date_bounds import validate_past_moment
 from zhifu_reopen.errors import DomainError
 
 from ..models import Application, Decision, LeaderMeeting, Material, Step
+from ..rules import OUTCOMES, require
 from ..signals import application_approved
 from .common import (
     application_lock,
     application_save,
     decision_record,
-    expect_state,
     require_opinion,
-    require_street_staff,
     state_of,
-    step_enter,
     step_leave,
-    street_reviewer_check,
     transition_apply,
 )
 
 S = Application.Status
-OUTCOMES = ("approve", "return", "reject")
 
 
 @transaction.atomic
 def leader_meeting_record(*, user, application: Application, principal: str, met_at: datetime,
                           outcome: str) -> LeaderMeeting:
     application = application_lock(application)
-    require_street_staff(user, application)
-    if application.status not in (S.DRAFT, S.SUBMITTED, S.RETURNED):
-        raise DomainError(_("街道审核已完成，不能再记录负责人见面。"), code="out_of_order")
+    require(user, "meeting", application)
     problems = []
     if not (principal or "").strip():
         problems.append(_("请填写企业负责人"))
@@ -70,9 +64,7 @@ def leader_meeting_record(*, user, application: Application, principal: str, met
 def material_verdicts_set(*, user, application: Application, verdicts: dict[int, tuple[str, str]]) -> int:
     """Record a verdict on each material at once: {material id: (accepted|revision, reason)}."""
     application = application_lock(application)
-    require_street_staff(user, application)
-    expect_state(application, status=(S.SUBMITTED,), step=Step.STREET)
-    street_reviewer_check(user, application)
+    require(user, "verdicts", application)
     materials = {m.pk: m for m in application.materials.filter(is_current=True)}
     problems = []
     for pk, (verdict, reason) in verdicts.items():
@@ -156,17 +148,14 @@ def filer_notify(application: Application) -> None:
 
 def step_decide(*, user, application: Application, step: str, outcome: str, opinion: str,
                 seen_iteration: int | None = None) -> Application:
-    """Approve, return or reject at ``step`` (street, department or task force). Caller holds the
-    transaction; the row is locked here."""
-    from .common import require_step_actor
-
+    """Approve, return or reject at ``step`` (street, department or task force): the rule table says
+    who may, from which state, and where the application goes. Caller holds the transaction; the row
+    is locked here."""
     step = str(step)
     if outcome not in OUTCOMES:
         raise DomainError(_("请选择办理结果：同意、退回或不予通过。"), code="invalid")
     application = application_lock(application)
-    note = require_step_actor(user, application, step)
-    status = (S.SUBMITTED,) if step == Step.STREET else (S.IN_REVIEW,)
-    expect_state(application, status=status, step=step, seen_iteration=seen_iteration)
+    verdict = require(user, f"{step}_{outcome}", application, seen_iteration=seen_iteration)
     opinion = require_opinion(opinion)
     before = state_of(application)
     kind = Decision.Kind(step)
@@ -176,30 +165,20 @@ def step_decide(*, user, application: Application, step: str, outcome: str, opin
             blockers = approval_blockers(application)
             if blockers:
                 raise DomainError(_("还不能审核通过："), messages=blockers, code="incomplete")
-        transition_apply(application, f"{step}_approve")
-        if step == Step.STREET:
-            three_party = application.chain == Application.Chain.THREE_PARTY
-            step_enter(application, Step.DEPARTMENT if three_party else Step.SIGNATURE)
-        elif step == Step.DEPARTMENT:
-            step_enter(application, Step.TASK_FORCE)
-        else:
+        transition_apply(application, verdict)
+        if application.status == S.APPROVED:
             application_finalise_approval(application, actor=user)
         recorded = Decision.Outcome.APPROVED
-    elif outcome == "return":
-        transition_apply(application, "return")
-        if step == Step.STREET:
-            items = return_items(application)
-        step_leave(application)
-        application.decided_at = timezone.now()
-        recorded = Decision.Outcome.RETURNED
     else:
-        transition_apply(application, "reject")
-        step_leave(application)
+        if outcome == "return" and step == Step.STREET:
+            items = return_items(application)
+        transition_apply(application, verdict)
         application.decided_at = timezone.now()
-        recorded = Decision.Outcome.REJECTED
+        recorded = Decision.Outcome.RETURNED if outcome == "return" else Decision.Outcome.REJECTED
     application_save(application, actor=user, action=f"application.{step}.{outcome}", before=before,
                      reason=opinion)
     post = ""
+    note = verdict.note
     if note:  # the exception is written into the timeline, never cut off
         post = f"{user.post_label()[:118 - len(note)]}（{note}）"
     decision_record(application=application, kind=kind, outcome=recorded, actor=user, opinion=opinion, items=items,

@@ -1,7 +1,7 @@
 from django import template
 
-from accounts.models import Role
-
+from .. import rules
+from ..models import Application
 from ..selectors import APPLICATION_ROLES, applications_visible
 
 register = template.Library()
@@ -16,7 +16,9 @@ def enterprise_applications(context, enterprise):
     if not (user.is_superuser or role in APPLICATION_ROLES):
         return {"enterprise_applications": None}
     rows = list(applications_visible(user).filter(enterprise=enterprise).order_by("-id")[:20])
+    new = Application(enterprise=enterprise, jurisdiction_id=enterprise.jurisdiction_id,
+                      department_id=enterprise.department_id)
     return {
         "enterprise": enterprise, "enterprise_applications": rows,
-        "can_apply": role == Role.STREET_STAFF,
+        "can_apply": rules.may(user, "create", new).allowed,
     }

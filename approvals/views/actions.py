@@ -9,7 +9,6 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
 from zhifu_reopen.errors import Conflict, DomainError
 from zhifu_reopen.http import roles_required
 from zhifu_reopen.params import BadParameter, parse_int, text_param
@@ -26,7 +25,7 @@ from ..forms import (
     form_errors,
 )
 from ..models import Material
-from ..selectors import APPLICATION_ROLES
+from ..rules import APPLICATION_ROLES, DECIDER_ROLES, REMINDER_ROLES, SIGNER_ROLE_LIST, roles_for
 from ..services import applications as filing
 from ..services.chain import decide
 from ..services.deadlines import application_remind
@@ -34,7 +33,7 @@ from ..services.review import leader_meeting_record, material_verdicts_set
 from ..services.signatures import signature_add, signature_return
 from .pages import PANEL_FORMS, get_application, render_detail
 
-STAFF = (Role.STREET_STAFF,)
+EDITORS = roles_for("edit")
 
 
 def _run(request, application, form, call, success: str):
@@ -51,7 +50,7 @@ def _run(request, application, form, call, success: str):
     return redirect(application)
 
 
-@roles_required(*STAFF)
+@roles_required(*EDITORS)
 @require_POST
 def material_upload_view(request, pk: int):
     application = get_application(request.user, pk)
@@ -80,7 +79,7 @@ def _roster_refused(request, application, form, panel: str, exc: DomainError | N
     return render_detail(request, application, status=status, bound=bound, open_panel=panel)
 
 
-@roles_required(*STAFF)
+@roles_required(*EDITORS)
 @require_POST
 def employee_add_view(request, pk: int):
     """One returning employee. Added: back to the page with the entry panel open and empty, focus on its
@@ -97,7 +96,7 @@ def employee_add_view(request, pk: int):
     return redirect(f"{application.get_absolute_url()}?roster=add")
 
 
-@roles_required(*STAFF)
+@roles_required(*EDITORS)
 @require_POST
 def employee_remove_view(request, pk: int, employee_pk: int):
     application = get_application(request.user, pk)
@@ -107,7 +106,7 @@ def employee_remove_view(request, pk: int, employee_pk: int):
     ), _("已移除。"))
 
 
-@roles_required(*STAFF)
+@roles_required(*EDITORS)
 @require_POST
 def roster_import_view(request, pk: int):
     """A roster workbook. Refused: its panel stays open with the reasons (every bad row) at the form."""
@@ -125,7 +124,7 @@ def roster_import_view(request, pk: int):
     return redirect(application)
 
 
-@roles_required(*STAFF)
+@roles_required(*roles_for("meeting"))
 @require_POST
 def meeting_view(request, pk: int):
     application = get_application(request.user, pk)
@@ -138,7 +137,7 @@ def meeting_view(request, pk: int):
     ), _("已记录负责人见面。"))
 
 
-@roles_required(*STAFF)
+@roles_required(*roles_for("submit"))
 @require_POST
 def submit_view(request, pk: int):
     application = get_application(request.user, pk)
@@ -147,7 +146,7 @@ def submit_view(request, pk: int):
     ), _("已提交，进入街道/园区审核。"))
 
 
-@roles_required(*STAFF)
+@roles_required(*roles_for("withdraw"))
 @require_POST
 def withdraw_view(request, pk: int):
     application = get_application(request.user, pk)
@@ -157,7 +156,7 @@ def withdraw_view(request, pk: int):
     ), _("申请已撤回。"))
 
 
-@roles_required(*STAFF)
+@roles_required(*roles_for("verdicts"))
 @require_POST
 def verdicts_view(request, pk: int):
     """One form with a verdict for every material: verdict_<id> = accepted|revision, reason_<id>."""
@@ -178,7 +177,7 @@ def verdicts_view(request, pk: int):
     ), _("材料审核结论已保存。"))
 
 
-@roles_required(Role.STREET_STAFF, Role.DEPARTMENT_REVIEWER, Role.TASK_FORCE)
+@roles_required(*DECIDER_ROLES)
 @require_POST
 def decide_view(request, pk: int):
     application = get_application(request.user, pk)
@@ -189,7 +188,7 @@ def decide_view(request, pk: int):
     ), _("已办理。"))
 
 
-@roles_required(Role.STREET_SECRETARY, Role.STREET_DIRECTOR)
+@roles_required(*SIGNER_ROLE_LIST)
 @require_POST
 def sign_view(request, pk: int):
     application = get_application(request.user, pk)
@@ -203,7 +202,7 @@ def sign_view(request, pk: int):
     return _run(request, application, form, call, _("已办理。"))
 
 
-@roles_required(Role.TASK_FORCE, Role.STREET_SECRETARY, Role.STREET_DIRECTOR)
+@roles_required(*REMINDER_ROLES)
 @require_POST
 def remind_view(request, pk: int):
     application = get_application(request.user, pk)
@@ -225,7 +224,7 @@ def reminders_read(request):
     return redirect("approvals:queue")
 
 
-@roles_required(*STAFF)
+@roles_required(*EDITORS)
 def roster_template(request):
     """An empty roster workbook with the expected header and one example row."""
     import io

@@ -8,14 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import Role
 from accounts.scope import scope_for
 from enterprises.models import Enterprise
 from zhifu_reopen.errors import DomainError
 from zhifu_reopen.http import roles_required
 from zhifu_reopen.params import choice_param, id_param, text_param
 
-from .. import selectors
+from .. import rules, selectors
 from ..forms import (
     COMMON_PHRASES,
     ApplicationForm,
@@ -30,21 +29,11 @@ from ..forms import (
 )
 from ..models import Application, Material, Signature, Step
 from ..rendering import queue_rows_html
-from ..services.applications import (
-    EDITABLE_STATUSES,
-    application_create,
-    application_update,
-    submission_problems,
-)
-from ..services.common import may_take_street_step
+from ..services.applications import application_create, application_update, submission_problems
 from ..services.deadlines import deadline_state, responsible_users, time_left_label
 from ..services.review import approval_blockers
-from ..services.signatures import signer_posts
 
-APPLICATION_ROLES = selectors.APPLICATION_ROLES
-STEP_ROLES = {
-    Step.STREET: Role.STREET_STAFF, Step.DEPARTMENT: Role.DEPARTMENT_REVIEWER, Step.TASK_FORCE: Role.TASK_FORCE,
-}
+APPLICATION_ROLES = rules.APPLICATION_ROLES
 
 
 def get_application(user, pk: int) -> Application:
@@ -82,10 +71,20 @@ def queue(request):
     return render(request, "approvals/queue.html", context)
 
 
+def page_actions(user, application: Application) -> dict[str, bool]:
+    """Which actions the application page offers this user: exactly those the rule table allows now
+    (``approvals.rules``), as the services would allow them."""
+    step = application.current_step
+    shown = ["edit", "submit", "withdraw", "meeting", "verdicts", "remind"]
+    if step in rules.STEPS:
+        shown += [f"{step}_{outcome}" for outcome in rules.OUTCOMES]
+    if step == Step.SIGNATURE:
+        shown += list(rules.SIGN_ACTIONS)
+    return {action: rules.TABLE.may(user, action, application, on_page=True).allowed for action in shown}
+
+
 def detail_context(request, application: Application) -> dict:
     user = request.user
-    scope = scope_for(user)
-    is_staff = scope.role == Role.STREET_STAFF and application.jurisdiction_id in scope.jurisdiction_ids
     step = application.current_step
     materials = list(application.materials.filter(is_current=True).select_related("uploaded_by", "verdict_by"))
     materials.sort(key=lambda m: Material.Kind.values.index(m.kind))
@@ -93,17 +92,11 @@ def detail_context(request, application: Application) -> dict:
     signatures = list(
         Signature.objects.filter(application=application, iteration=application.iteration).select_related("signer")
     )
-    signed_posts = {s.post for s in signatures}
-    my_posts = [p for p in signer_posts(user, application) if p not in signed_posts] if (
-        step == Step.SIGNATURE
-    ) else []
-    street_reviewer = is_staff and step == Step.STREET and may_take_street_step(user, application)
-    can_decide = step in STEP_ROLES and application.is_open and scope.role == STEP_ROLES[step] and (
-        (step == Step.STREET and street_reviewer)
-        or (step == Step.DEPARTMENT and application.department_id in scope.department_ids)
-        or step == Step.TASK_FORCE
-    )
-    editable = is_staff and application.status in EDITABLE_STATUSES
+    allowed = page_actions(user, application)
+    my_posts = [p for p in rules.SIGN_POSTS if allowed.get(f"{p}_sign") or allowed.get(f"{p}_return")]
+    can_decide = any(allowed.get(f"{step}_{outcome}") for outcome in rules.OUTCOMES)
+    review = rules.may(user, "verdicts", application)
+    editable = allowed["edit"]
     context = {
         "application": application,
         "enterprise": application.enterprise,
@@ -115,20 +108,17 @@ def detail_context(request, application: Application) -> dict:
         "meetings": list(application.meetings.select_related("official")),
         "timeline": selectors.timeline(application),
         "signatures": signatures,
-        "is_staff": is_staff,
+        "allowed_actions": allowed,
         "editable": editable,
-        "can_submit": is_staff and application.status in (Application.Status.DRAFT, Application.Status.RETURNED),
-        "can_withdraw": is_staff and application.status in ("draft", "submitted", "returned"),
-        "can_meet": is_staff and application.status in ("draft", "submitted", "returned"),
-        "can_review": street_reviewer and application.status == Application.Status.SUBMITTED,
-        "filer_cannot_review": is_staff and step == Step.STREET and not street_reviewer,
+        "can_submit": allowed["submit"],
+        "can_withdraw": allowed["withdraw"],
+        "can_meet": allowed["meeting"],
+        "can_review": allowed["verdicts"],
+        # The street's own official, kept from the street step by the separation of duties: told why.
+        "filer_cannot_review": step == Step.STREET and review.check == "other_official",
         "can_decide": can_decide,
         "my_posts": my_posts,
-        "can_remind": application.is_open and bool(step) and (
-            scope.role == Role.TASK_FORCE
-            or (scope.role in (Role.STREET_SECRETARY, Role.STREET_DIRECTOR)
-                and application.jurisdiction_id in scope.jurisdiction_ids)
-        ),
+        "can_remind": allowed["remind"],
         "phrases": COMMON_PHRASES,
         "deadline_state": deadline_state(application.step_deadline, application.step_started_at),
         "time_left": time_left_label(application.step_deadline),
@@ -136,11 +126,10 @@ def detail_context(request, application: Application) -> dict:
         "waiting_for": [str(u) for u in responsible_users(application)] if step else [],
     }
     if application.approved_at is not None:  # approved once: its placard, whatever it says now
-        placard = context["placard"] = _placard_of(application)
+        placard, link = _placard_of(user, application)
+        context["placard"] = placard
         context["placard_colour"] = placard.STATUS_COLOURS.get(placard.status, "info") if placard else ""
-        context["placard_link"] = scope.role in (
-            Role.STREET_STAFF, Role.STREET_SECRETARY, Role.STREET_DIRECTOR, Role.TASK_FORCE
-        )
+        context["placard_link"] = link
     if context["can_submit"]:
         context["submission_problems"] = submission_problems(application)
     if context["can_review"]:
@@ -155,9 +144,13 @@ def detail_context(request, application: Application) -> dict:
     if can_decide:
         context["decision_form"] = DecisionForm(initial={"seen_iteration": application.iteration})
     if my_posts:
-        form = SignForm(initial={"seen_iteration": application.iteration, "post": my_posts[0], "action": "sign"})
+        # Sign or return, each offered when the table allows it for one of the user's posts.
+        choices = {act: any(allowed.get(f"{p}_{act}") for p in my_posts) for act in ("sign", "return")}
+        form = SignForm(initial={"seen_iteration": application.iteration, "post": my_posts[0],
+                                 "action": "sign" if choices["sign"] else "return"})
         form.fields["post"].choices = [(p, Signature.Post(p).label) for p in my_posts]
         context["sign_form"] = form
+        context["sign_choices"] = choices
     if context["can_withdraw"]:
         context["withdraw_form"] = ReasonForm()
     if context["can_remind"]:
@@ -165,13 +158,16 @@ def detail_context(request, application: Application) -> dict:
     return context
 
 
-def _placard_of(application: Application):
-    """The placard issued on approval (placards app), if that app is installed and issued one."""
+def _placard_of(user, application: Application):
+    """The placard issued on approval (placards app), if it issued one, and whether this user may open
+    its page (the placard's rule table)."""
     try:
+        from placards import rules as placard_rules
         from placards.models import Placard
     except ImportError:  # pragma: no cover - placards is part of the project
-        return None
-    return Placard.objects.filter(application=application).first()
+        return None, False
+    placard = Placard.objects.filter(application=application).select_related("enterprise").first()
+    return placard, bool(placard) and placard_rules.may(user, "view", placard).allowed
 
 
 # The folding panels of the page (<details id=…>) and the form each holds.
@@ -215,7 +211,7 @@ def application_detail(request, pk: int):
     return render_detail(request, application, open_panel="roster-add" if added else "", saved=added)
 
 
-@roles_required(Role.STREET_STAFF)
+@roles_required(*rules.roles_for("create"))
 @require_http_methods(["GET", "POST"])
 def application_create_view(request, enterprise_pk: int):
     try:
@@ -237,7 +233,7 @@ def application_create_view(request, enterprise_pk: int):
                   {"form": form, "enterprise": enterprise, "errors": errors, "creating": True}, status=status)
 
 
-@roles_required(Role.STREET_STAFF)
+@roles_required(*rules.roles_for("edit"))
 @require_http_methods(["GET", "POST"])
 def application_edit_view(request, pk: int):
     application = get_application(request.user, pk)

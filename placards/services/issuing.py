@@ -13,6 +13,7 @@ from zhifu_reopen.errors import DomainError
 from zhifu_reopen.jobs import job_create, job_enqueue
 
 from ..models import Placard, PlacardCounter
+from ..rules import require
 
 # No look-alikes: no 0/O, 1/I/L.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -63,12 +64,9 @@ def reopen_day(application, approved_at):
 def placard_issue(*, application, actor) -> Placard:
     """Create the placard of an approved application (idempotent: one placard per application) and
     queue its PDF for a worker once the transaction commits."""
-    from approvals.models import Application
-
-    if application.status != Application.Status.APPROVED:
-        raise DomainError(_("申请尚未通过，不能发放公示牌。"))
-    approved_at = timezone.localtime(application.approved_at or timezone.now())
     existing = Placard.objects.select_for_update().filter(application_id=application.pk).first()
+    require(actor, "issue", existing or Placard(application=application, enterprise_id=application.enterprise_id))
+    approved_at = timezone.localtime(application.approved_at or timezone.now())
     if existing is not None:
         return _refresh(existing, application, approved_at, actor)
     reopen_on = reopen_day(application, approved_at)
@@ -129,16 +127,8 @@ def _queue_render(placard: Placard, actor) -> None:
 @transaction.atomic
 def placard_render_request(*, placard: Placard, actor):
     """Reprint on demand: a new render job; the worker overwrites the placard's one file."""
-    from ..selectors import placards_visible
-
-    if not placards_visible(actor).filter(pk=placard.pk).exists():
-        raise DomainError(_("您无权打印该公示牌。"), code="forbidden")
     placard = Placard.objects.select_for_update().select_related("enterprise").get(pk=placard.pk)
-    if placard.status == Placard.Status.REVOKED:
-        raise DomainError(
-            _("该公示牌已撤销（%(reason)s），不能重新生成PDF。") % {"reason": placard.status_reason or "—"},
-            code="revoked",
-        )
+    require(actor, "render", placard)
     audit_record(actor=actor, action="placard_reprint", target=placard, enterprise=placard.enterprise)
     _queue_render(placard, actor)
     return placard.render_job

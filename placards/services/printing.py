@@ -14,7 +14,7 @@ from zhifu_reopen.audit import audit_record
 from zhifu_reopen.errors import DomainError
 from zhifu_reopen.jobs import job_create, job_enqueue, job_finish, job_progress, job_running
 
-from .. import rendering
+from .. import rendering, rules
 from ..models import Placard
 from .rendering import placard_data, qr_for
 
@@ -60,7 +60,9 @@ def batch_print_request(*, actor, placard_ids: Sequence[int]):
     visible = set(placards_visible(actor).filter(pk__in=ids).values_list("pk", flat=True))
     if len(visible) != len(ids):
         raise DomainError(_("所选公示牌中有不在您管辖范围内的。"), code="forbidden")
-    revoked = list(Placard.objects.filter(pk__in=ids, status=Placard.Status.REVOKED).values_list("number", flat=True))
+    # The table's rule for printing, set-wise: visible to the actor (its grants) and in a printable status.
+    revoked = list(Placard.objects.filter(pk__in=ids).exclude(status__in=rules.TABLE.states_for("print"))
+                   .values_list("number", flat=True))
     if revoked:
         raise DomainError(_("所选公示牌中有已撤销的，不能打印："), messages=revoked[:50], code="revoked")
     ordered = list(Placard.objects.filter(pk__in=ids).order_by("year", "serial").values_list("pk", flat=True))
