@@ -13,9 +13,6 @@ class Role(models.TextChoices):
     LIAISON = "liaison", _("驻企联络员")
 
 
-STREET_ROLES = {Role.STREET_STAFF, Role.STREET_SECRETARY, Role.STREET_DIRECTOR}
-
-
 class User(AbstractUser):
     """A person using the system. Where they act is held by django-guardian grants on org objects."""
 

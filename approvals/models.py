@@ -131,20 +131,6 @@ class Application(models.Model):
         return self.status in (self.Status.SUBMITTED, self.Status.IN_REVIEW)
 
 
-class ApplicationCounter(models.Model):
-    """Per-year sequence behind 办件编号 (locked row, so numbers never collide)."""
-
-    year = models.PositiveIntegerField(_("年度"), unique=True)
-    last = models.PositiveIntegerField(_("已用序号"), default=0)
-
-    class Meta:
-        verbose_name = _("办件编号计数器")
-        verbose_name_plural = _("办件编号计数器")
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
-
-
 def material_upload_to(instance, filename: str) -> str:
     # The stored name never carries the user's file name (which stays in original_name).
     return f"materials/{instance.application_id}/{instance.kind}-{instance.uploaded_token}{instance.extension}"

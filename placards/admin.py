@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from zhifu_reopen.admin_base import ReadOnlyAdmin
 
-from .models import Placard, PlacardCounter, PlacardScan
+from .models import Placard, PlacardScan
 
 
 @admin.register(Placard)
@@ -22,6 +22,3 @@ class PlacardScanAdmin(ReadOnlyAdmin):
     list_select_related = ("placard",)
 
 
-@admin.register(PlacardCounter)
-class PlacardCounterAdmin(ReadOnlyAdmin):
-    list_display = ("year", "last_serial")

@@ -1,23 +1,10 @@
-"""准许复工公示牌: the placard an approval issues, its yearly counter and the public scans of its QR code."""
+"""准许复工公示牌: the placard an approval issues and the public scans of its QR code (its number comes from
+zhifu_reopen.counters)."""
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-
-
-class PlacardCounter(models.Model):
-    """One row per year; locked with SELECT … FOR UPDATE while issuing, so numbers are gapless."""
-
-    year = models.PositiveIntegerField(_("年度"), primary_key=True)
-    last_serial = models.PositiveIntegerField(_("已用最大序号"), default=0)
-
-    class Meta:
-        verbose_name = _("公示牌编号计数器")
-        verbose_name_plural = _("公示牌编号计数器")
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last_serial}"
 
 
 class Placard(models.Model):

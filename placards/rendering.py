@@ -26,7 +26,6 @@ TITLE = "生产经营单位准许复工公示牌"
 RED = HexColor("#C8161D")
 DARK = HexColor("#222222")
 GREY = HexColor("#666666")
-LINE = HexColor("#C8161D")
 WIDTH, HEIGHT = A4
 
 _font_lock = threading.Lock()

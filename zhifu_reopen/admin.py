@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from .admin_base import ReadOnlyAdmin
-from .models import AuditEntry, Job
+from .models import AuditEntry, Job, YearlyCounter
 
 
 @admin.register(AuditEntry)
@@ -17,3 +17,9 @@ class JobAdmin(admin.ModelAdmin):
     list_display = ("id", "kind", "status", "created_by", "created_at", "progress_done", "progress_total")
     list_filter = ("kind", "status")
     readonly_fields = [f.name for f in Job._meta.fields]
+
+
+@admin.register(YearlyCounter)
+class YearlyCounterAdmin(ReadOnlyAdmin):
+    list_display = ("sequence", "year", "last")
+    list_filter = ("sequence",)

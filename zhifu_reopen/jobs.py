@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
@@ -203,3 +203,27 @@ def job_fail(job_id: int, exc: BaseException | str) -> None:
     Job.objects.filter(pk=job_id).update(
         status=Job.Status.FAILED, finished_at=timezone.now(), error=text.strip()[:4000]
     )
+
+
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, OSError)  # database, storage, network: worth a retry
+JOB_TASK_MAX_RETRIES = 3
+
+
+def job_task_run(task, job_id: int, run, *, permanent: tuple[type[BaseException], ...] = ()) -> None:
+    """The body of every job task: ``run(job_id)``; a transient error is retried with back-off (the job
+    stays as it is for the retry), anything else — and an exhausted retry — marks the job failed. An
+    error of ``permanent`` needs a person, not a retry: the job fails and the task ends quietly."""
+    try:
+        run(job_id)
+    except permanent as exc:
+        log.error("job %s: %s", job_id, exc)
+        job_fail(job_id, exc)
+    except TRANSIENT_ERRORS as exc:
+        if task.request.retries >= JOB_TASK_MAX_RETRIES or task.request.is_eager:
+            job_fail(job_id, exc)
+            raise
+        log.warning("job %s: transient error, retrying: %s", job_id, exc)
+        raise task.retry(exc=exc, countdown=2 ** task.request.retries) from exc
+    except Exception as exc:
+        job_fail(job_id, exc)
+        raise

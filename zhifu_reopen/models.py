@@ -42,6 +42,23 @@ class AuditEntry(models.Model):
         return f"{self.action} {self.target_repr}"
 
 
+class YearlyCounter(models.Model):
+    """The last number taken of one yearly sequence (办件编号, 公示牌编号 …): one row per sequence and year,
+    locked while a number is taken (``zhifu_reopen.counters.counter_next``), so numbers are gapless."""
+
+    sequence = models.CharField(_("序列"), max_length=40)
+    year = models.PositiveIntegerField(_("年度"))
+    last = models.PositiveIntegerField(_("已用最大序号"), default=0)
+
+    class Meta:
+        verbose_name = _("年度编号计数器")
+        verbose_name_plural = _("年度编号计数器")
+        constraints = [models.UniqueConstraint(fields=["sequence", "year"], name="yearly_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.sequence} {self.year}: {self.last}"
+
+
 class Job(models.Model):
     """A background job row the UI polls (import, export, placard render, batch print)."""
 

@@ -13,12 +13,14 @@ from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
 from enterprises.validators import validate_mobile
+from zhifu_reopen import counters
 from zhifu_reopen.audit import audit_record, changed, snapshot
+from zhifu_reopen.counters import counter_next
 from zhifu_reopen.date_bounds import validate_coming_day
 from zhifu_reopen.errors import DomainError
 from zhifu_reopen.punctuation import list_join
 
-from ..models import Application, ApplicationCounter, Decision, Material, ReturningEmployee
+from ..models import Application, Decision, Material, ReturningEmployee
 from ..rules import require
 from ..validators import normalise_id_number, sniff_upload, validate_id_number
 from .common import (
@@ -371,9 +373,7 @@ def submission_problems(application: Application) -> list[str]:
 
 
 def _next_number(now) -> str:
-    counter, _created = ApplicationCounter.objects.select_for_update().get_or_create(year=now.year)
-    ApplicationCounter.objects.filter(pk=counter.pk).update(last=counter.last + 1)
-    return f"ZF{now.year}{counter.last + 1:06d}"
+    return f"ZF{now.year}{counter_next(counters.APPLICATION, now.year):06d}"
 
 
 @transaction.atomic

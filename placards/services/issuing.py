@@ -8,11 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhifu_reopen import counters
 from zhifu_reopen.audit import audit_record
+from zhifu_reopen.counters import counter_next
 from zhifu_reopen.errors import DomainError
 from zhifu_reopen.jobs import job_create, job_enqueue
 
-from ..models import Placard, PlacardCounter
+from ..models import Placard
 from ..rules import require
 
 # No look-alikes: no 0/O, 1/I/L.
@@ -33,16 +35,6 @@ def new_token() -> str:
 def new_code() -> str:
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     return f"{raw[:4]}-{raw[4:]}"
-
-
-def _next_serial(year: int) -> int:
-    """Take the next number of ``year``: the counter row stays locked until the approval commits, so
-    concurrent approvals queue here and a rolled-back approval gives its number back."""
-    PlacardCounter.objects.bulk_create([PlacardCounter(year=year)], ignore_conflicts=True)
-    counter = PlacardCounter.objects.select_for_update().get(year=year)
-    counter.last_serial += 1
-    counter.save(update_fields=["last_serial"])
-    return counter.last_serial
 
 
 def _unique_code() -> str:
@@ -71,7 +63,7 @@ def placard_issue(*, application, actor) -> Placard:
         return _refresh(existing, application, approved_at, actor)
     reopen_on = reopen_day(application, approved_at)
     year = approved_at.year
-    serial = _next_serial(year)
+    serial = counter_next(counters.PLACARD, year)
     now = timezone.now()
     placard = Placard.objects.create(
         application=application,

@@ -3,8 +3,9 @@ import threading
 import pytest
 from django.db import connection
 
-from placards.models import Placard, PlacardCounter
+from placards.models import Placard
 from tests.factories import EnterpriseFactory
+from zhifu_reopen.models import YearlyCounter
 
 from .helpers import approve
 
@@ -45,4 +46,4 @@ def test_parallel_approvals_get_distinct_consecutive_numbers(xy, personas, setti
     assert serials == list(range(1, N + 1))
     assert len(set(Placard.objects.values_list("number", flat=True))) == N
     year = Placard.objects.first().year
-    assert PlacardCounter.objects.get(year=year).last_serial == N
+    assert YearlyCounter.objects.get(sequence="placard", year=year).last == N

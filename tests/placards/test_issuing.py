@@ -5,11 +5,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import transaction
 
-from placards.models import Placard, PlacardCounter
+from placards.models import Placard
 from placards.services import placard_issue
 from placards.services.issuing import CODE_ALPHABET
 from tests.factories import EnterpriseFactory
-from zhifu_reopen.models import AuditEntry, Job
+from zhifu_reopen.models import AuditEntry, Job, YearlyCounter
 
 from .helpers import approve
 
@@ -59,7 +59,7 @@ def test_issue_is_idempotent(firm_xy, personas):
     again = placard_issue(application=placard.application, actor=personas["taskforce"])
     assert again.pk == placard.pk
     assert Placard.objects.count() == 1
-    assert PlacardCounter.objects.get(year=placard.year).last_serial == 1
+    assert YearlyCounter.objects.get(sequence="placard", year=placard.year).last == 1
 
 
 def test_tokens_and_codes_are_unique(xy, personas):
