@@ -76,6 +76,10 @@ class Scope:
     def can_see_jurisdiction(self, jurisdiction_id: int) -> bool:
         return self.district or jurisdiction_id in self.jurisdiction_ids
 
+    def filter_jurisdictions(self, qs: QuerySet) -> QuerySet:
+        """The jurisdictions (streets and parks) of ``qs`` in this scope: all of them for the district."""
+        return qs if self.district else qs.filter(pk__in=sorted(self.jurisdiction_ids))
+
 
 def _granted(user, model, codename: str, *fields: str) -> list[dict]:
     """The org objects on which the user holds ``codename`` — directly or through a group — read in one

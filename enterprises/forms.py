@@ -21,9 +21,7 @@ class EnterpriseForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         scope = scope_for(user)
-        jurisdictions = Jurisdiction.objects.all()
-        if not scope.district:
-            jurisdictions = jurisdictions.filter(pk__in=scope.jurisdiction_ids)
+        jurisdictions = scope.filter_jurisdictions(Jurisdiction.objects.all())
         self.fields["jurisdiction"].queryset = jurisdictions
         self.fields["community"].queryset = Community.objects.filter(jurisdiction__in=jurisdictions)
         self.fields["grid"].queryset = Grid.objects.filter(community__jurisdiction__in=jurisdictions)
@@ -80,9 +78,7 @@ class EnterpriseFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         scope = scope_for(user)
-        jurisdictions = Jurisdiction.objects.all()
-        if not scope.district:
-            jurisdictions = jurisdictions.filter(pk__in=scope.jurisdiction_ids)
+        jurisdictions = scope.filter_jurisdictions(Jurisdiction.objects.all())
         self.fields["jurisdiction"].queryset = jurisdictions
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "input")

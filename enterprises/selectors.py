@@ -274,9 +274,7 @@ def survey_coverage(user, days: int | None = None) -> list[dict]:
     days = days or settings.SURVEY_COVERAGE_DAYS
     since = date.today() - timedelta(days=days)
     scope = scope_for(user)
-    jurisdictions = Jurisdiction.objects.all()
-    if not scope.district:
-        jurisdictions = jurisdictions.filter(pk__in=scope.jurisdiction_ids)
+    jurisdictions = scope.filter_jurisdictions(Jurisdiction.objects.all())
     firms = enterprises_visible(user).filter(jurisdiction__in=jurisdictions)
     counts = {
         row["jurisdiction_id"]: row

@@ -71,8 +71,7 @@ def _filter_fields(user, filters: selectors.EnterpriseFilters, static: dict,
     from accounts.scope import scope_for
 
     scope = scope_for(user)
-    jurisdictions = [(pk, name) for pk, name in names.jurisdictions
-                     if scope.district or pk in scope.jurisdiction_ids]
+    jurisdictions = [(pk, name) for pk, name in names.jurisdictions if scope.can_see_jurisdiction(pk)]
     current = {"jurisdiction": str(filters.jurisdiction or ""), "scale": filters.scale,
                "category": filters.category, "status": filters.status}
     choices = {

@@ -17,9 +17,7 @@ class PlacardFilterForm(forms.Form):
     def __init__(self, *args, scope=None, **kwargs):
         super().__init__(*args, **kwargs)
         qs = Jurisdiction.objects.all()
-        if scope is not None and not scope.district:
-            qs = qs.filter(pk__in=sorted(scope.jurisdiction_ids))
-        self.fields["jurisdiction"].queryset = qs
+        self.fields["jurisdiction"].queryset = qs if scope is None else scope.filter_jurisdictions(qs)
 
 
 class StatusForm(forms.Form):
