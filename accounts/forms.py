@@ -39,6 +39,7 @@ class AppointForm(ReasonForm):
     def __init__(self, *args, posts=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["post"] = PostField(label=_("岗位"), choices=_choices(posts, _("请选择岗位")))
+        self.order_fields(self.field_order)
 
 
 class MoveForm(ReasonForm):
@@ -48,6 +49,7 @@ class MoveForm(ReasonForm):
         super().__init__(*args, **kwargs)
         self.fields["leaving"] = PostField(label=_("原岗位"), choices=_choices(held))
         self.fields["post"] = PostField(label=_("调任至"), choices=_choices(posts, _("请选择岗位")))
+        self.order_fields(self.field_order)
 
 
 class EndForm(ReasonForm):
