@@ -60,3 +60,17 @@ def test_a_street_renamed_drops_every_scope(two_cached, xy):
     assert not cached(a) and not cached(b)
     a.refresh_from_db()
     assert "向阳街道（新）" in scope_for(a).post_label
+
+
+def test_a_group_grant_drops_its_members_scopes_only(two_cached, ds, firm_ds):
+    from django.contrib.auth.models import Group
+    from guardian.shortcuts import assign_perm
+
+    a, b, client_a, _client_b = two_cached
+    group = Group.objects.create(name="东山帮办")
+    a.groups.add(group)
+    assert not cached(a) and cached(b)
+    assert client_a.get(firm_ds.get_absolute_url()).status_code == 404
+    assign_perm("enterprises.work_in_jurisdiction", group, ds)
+    assert not cached(a) and cached(b)
+    assert client_a.get(firm_ds.get_absolute_url()).status_code == 200
