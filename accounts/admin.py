@@ -7,6 +7,10 @@ from .models import Notification, User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Accounts are shown here; who holds which post, whether the account is active and new accounts are
+    the people pages' (accounts.services.people: rules and audit), so those fields are read-only."""
+
+    readonly_fields = ("role", "is_active", "groups", "user_permissions", "last_login", "date_joined")
     list_display = ("username", "full_name", "role", "email", "is_active", "last_login")
     list_filter = ("role", "is_active", "is_superuser")
     search_fields = ("username", "full_name", "email", "mobile")
@@ -14,10 +18,9 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         (_("岗位"), {"fields": ("full_name", "role", "mobile")}),
     )
-    add_fieldsets = (
-        *BaseUserAdmin.add_fieldsets,
-        (_("岗位"), {"fields": ("full_name", "role", "mobile", "email")}),
-    )
+
+    def has_add_permission(self, request):
+        return False  # accounts are opened on the people pages
 
 
 @admin.register(Notification)

@@ -13,6 +13,7 @@ NAV_ITEMS = [
     (_("复工申请"), "approvals:list"),
     (_("待办"), "approvals:queue"),
     (_("公示牌"), "placards:list"),
+    (_("人员与岗位"), "people:list"),
 ]
 
 

@@ -11,6 +11,7 @@ class Role(models.TextChoices):
     TASK_FORCE = "task_force", _("区领导小组/工作专班")
     INSPECTOR = "inspector", _("巡查人员")
     LIAISON = "liaison", _("驻企联络员")
+    DISTRICT_ADMIN = "district_admin", _("区级系统管理员")
 
 
 class User(AbstractUser):

@@ -4,6 +4,7 @@ org objects (jurisdictions, departments, patrol teams) — never granted firm by
 from __future__ import annotations
 
 import contextlib
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -126,34 +127,68 @@ def compute_scope(user) -> Scope:
         )
     if role == Role.LIAISON:
         return Scope(role=role, liaison_user_id=user.pk, post_label=str(Role(role).label), post_role=role)
+    if role == Role.DISTRICT_ADMIN:  # manages people and posts (accounts.rules), sees no firm
+        return Scope(role=role, post_label=str(Role(role).label), post_role=role)
     return Scope(role=role)
 
 
-# Scopes are cached (shared cache) under a version that every change of a grant, a user, a group
-# membership or an org object bumps (accounts.signals); the TTL is only a backstop.
+# Scopes are cached (shared cache) under two versions: the district's, which a change of an org object
+# bumps (a street renamed, a patrol team moved: every scope may change), and the user's own, which a
+# change of that user's grants, account or group membership bumps (accounts.signals) — so a login, a
+# post appointed or ended drops only that person's cached scope. The TTL is only a backstop.
 SCOPE_CACHE_SECONDS = 300
 VERSION_KEY = "scope-version"
+# A user's version outlives every scope cached under an older one: when it runs out, a fresh "0" can
+# only meet scopes that ran out before it.
+USER_VERSION_SECONDS = 2 * SCOPE_CACHE_SECONDS
+
+
+def _user_version_key(user_id: int) -> str:
+    from django.db import connection
+
+    return f"scope-version:{connection.settings_dict['NAME']}:{user_id}"
 
 
 def _cache_key(user_id: int) -> str:
     from django.core.cache import cache
     from django.db import connection
 
-    version = cache.get(VERSION_KEY)
+    user_key = _user_version_key(user_id)
+    versions = cache.get_many([VERSION_KEY, user_key])
+    version = versions.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, 1, None)
         version = cache.get(VERSION_KEY, 1)
-    return f"scope:{connection.settings_dict['NAME']}:{version}:{user_id}"
+    return f"scope:{connection.settings_dict['NAME']}:{version}:{user_id}:{versions.get(user_key, 0)}"
 
 
 def scopes_invalidate(**_kwargs) -> None:
-    """Forget every cached scope (grants changed). Connected to the signals in accounts.signals."""
+    """Forget every cached scope (an org object changed). Connected to the signals in accounts.signals."""
     from django.core.cache import cache
 
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, 2, None)
+
+
+def _user_version_bump(user_ids) -> None:
+    from django.core.cache import cache
+
+    stamp = time.time_ns()
+    cache.set_many({_user_version_key(pk): stamp for pk in user_ids}, USER_VERSION_SECONDS)
+
+
+def user_scopes_invalidate(user_ids) -> None:
+    """Forget the cached scopes of these users only — now, and again when the transaction commits: a
+    request of theirs that read the old grants meanwhile cached its scope under a version no longer read."""
+    from django.db import transaction
+
+    user_ids = sorted({int(pk) for pk in user_ids if pk})
+    if not user_ids:
+        return
+    _user_version_bump(user_ids)
+    transaction.on_commit(lambda: _user_version_bump(user_ids))
 
 
 def scope_for(user) -> Scope:
@@ -177,6 +212,7 @@ def scope_for(user) -> Scope:
 
 
 def forget_scope(user) -> None:
+    """Forget this user's scope: on the object at hand and in the cache (their next request recomputes)."""
     if hasattr(user, "_zhifu_scope"):
         del user._zhifu_scope
-    scopes_invalidate()
+    user_scopes_invalidate([user.pk])

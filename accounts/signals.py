@@ -1,24 +1,74 @@
-"""Cached scopes are forgotten whenever what they are derived from changes: an object-permission row
-(user or group, any org object), a user (role, active, superuser), group membership, or an org object
-(a patrol team moving to another street)."""
+"""Cached scopes are forgotten whenever what they are derived from changes — only the scopes that change:
+
+* a user's own object-permission row (a post appointed or ended), the user (role, active, superuser) or
+  their group membership: that user's scope only. A login saves ``last_login`` alone: nothing is dropped;
+* a group's object-permission row: the scopes of that group's members (every scope when one is deleted);
+* an org object (a street renamed, a patrol team moved to another street): every scope (the district's
+  version), since any post may name or lie in it.
+"""
 
 from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from .scope import scopes_invalidate
+from .scope import scopes_invalidate, user_scopes_invalidate
+
+
+def user_changed(sender, instance, update_fields=None, **_kwargs) -> None:
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # a login: the scope does not depend on it
+    user_scopes_invalidate([instance.pk])
+
+
+def user_grant_changed(sender, instance, **_kwargs) -> None:
+    user_scopes_invalidate([instance.user_id])
+
+
+def group_grant_saved(sender, instance, **_kwargs) -> None:
+    user_scopes_invalidate(get_user_model().objects.filter(groups=instance.group_id).values_list("pk", flat=True))
+
+
+def group_grant_deleted(sender, instance, **_kwargs) -> None:
+    # Deleting a group deletes its members' rows first and sends nothing for them: whoever was in it
+    # cannot be read any more, so every scope is dropped (group grants are rare).
+    scopes_invalidate()
+
+
+def membership_changed(sender, instance, action, reverse, pk_set, **_kwargs) -> None:
+    if not action.startswith("post_"):
+        return
+    if not reverse:  # user.groups.add(...): the user
+        user_scopes_invalidate([instance.pk])
+    elif pk_set is not None:  # group.user_set.add(users)
+        user_scopes_invalidate(pk_set)
+    else:  # group.user_set.clear(): who was in it is gone already
+        scopes_invalidate()
+
+
+def liaison_assignment_changed(sender, instance, **_kwargs) -> None:
+    user_scopes_invalidate([instance.liaison_id])
 
 
 def connect() -> None:
     from django.apps import apps
 
     user_model = get_user_model()
-    watched = [user_model, apps.get_model("enterprises", "Jurisdiction"),
-               apps.get_model("enterprises", "Department"), apps.get_model("inspections", "PatrolTeam"),
-               apps.get_model("inspections", "LiaisonAssignment")]
-    watched += [m for m in apps.get_models()
-                if issubclass(m, (UserObjectPermissionBase, GroupObjectPermissionBase))]
-    for model in watched:
-        post_save.connect(scopes_invalidate, sender=model, dispatch_uid=f"scope-save-{model._meta.label}")
-        post_delete.connect(scopes_invalidate, sender=model, dispatch_uid=f"scope-del-{model._meta.label}")
-    m2m_changed.connect(scopes_invalidate, sender=user_model.groups.through, dispatch_uid="scope-groups")
+    post_save.connect(user_changed, sender=user_model, dispatch_uid="scope-save-user")
+    post_delete.connect(user_changed, sender=user_model, dispatch_uid="scope-del-user")
+    m2m_changed.connect(membership_changed, sender=user_model.groups.through, dispatch_uid="scope-groups")
+    assignment = apps.get_model("inspections", "LiaisonAssignment")
+    post_save.connect(liaison_assignment_changed, sender=assignment, dispatch_uid="scope-save-assignment")
+    post_delete.connect(liaison_assignment_changed, sender=assignment, dispatch_uid="scope-del-assignment")
+    for model in apps.get_models():
+        if issubclass(model, UserObjectPermissionBase):
+            saved = deleted = user_grant_changed
+        elif issubclass(model, GroupObjectPermissionBase):
+            saved, deleted = group_grant_saved, group_grant_deleted
+        else:
+            continue
+        post_save.connect(saved, sender=model, dispatch_uid=f"scope-save-{model._meta.label}")
+        post_delete.connect(deleted, sender=model, dispatch_uid=f"scope-del-{model._meta.label}")
+    for label in ("enterprises.Jurisdiction", "enterprises.Department", "inspections.PatrolTeam"):
+        model = apps.get_model(label)
+        post_save.connect(scopes_invalidate, sender=model, dispatch_uid=f"scope-save-{label}")
+        post_delete.connect(scopes_invalidate, sender=model, dispatch_uid=f"scope-del-{label}")

@@ -16,6 +16,7 @@ def home(request):
     context = {"scope": scope, "role_label": Role(scope.role).label if scope.role in Role.values else ""}
     if scope.is_empty:
         context["no_scope"] = True
+        context["manages_people"] = may_open(user, "people:list")  # the district administrator
         return render(request, "accounts/home.html", context)
     visible = enterprise_selectors.enterprises_visible(user)
     context["enterprise_count"] = visible.count()

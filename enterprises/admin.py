@@ -1,10 +1,9 @@
-"""Admin for the organisation (editable, with django-guardian's object-permission pages to grant posts)
+"""Admin for the organisation (editable; django-guardian's object-permission pages show who holds a post, read-only)
 and a read-only view of firms: firms change only through the services, which write the audit trail."""
 
 from django.contrib import admin
-from guardian.admin import GuardedModelAdmin
 
-from zhifu_reopen.admin_base import ReadOnlyAdmin
+from zhifu_reopen.admin_base import ReadOnlyAdmin, ReadOnlyGrantsAdmin
 
 from .models import Community, Department, Enterprise, Grid, Jurisdiction, SurveyVisit
 
@@ -15,7 +14,7 @@ class CommunityInline(admin.TabularInline):
 
 
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(GuardedModelAdmin):
+class JurisdictionAdmin(ReadOnlyGrantsAdmin):
     list_display = ("code", "name", "kind", "phone")
     search_fields = ("code", "name")
     inlines = [CommunityInline]
@@ -34,7 +33,7 @@ class CommunityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(GuardedModelAdmin):
+class DepartmentAdmin(ReadOnlyGrantsAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
 

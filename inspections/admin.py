@@ -1,11 +1,12 @@
 from django.contrib import admin
-from guardian.admin import GuardedModelAdmin
+
+from zhifu_reopen.admin_base import ReadOnlyGrantsAdmin
 
 from .models import LiaisonAssignment, PatrolTeam
 
 
 @admin.register(PatrolTeam)
-class PatrolTeamAdmin(GuardedModelAdmin):
+class PatrolTeamAdmin(ReadOnlyGrantsAdmin):
     list_display = ("name", "jurisdiction")
     list_filter = ("jurisdiction",)
 

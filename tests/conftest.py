@@ -33,6 +33,7 @@ PERSONAS = {
     "inspector_xy": (Role.INSPECTOR, "teams", "向阳街道联合巡查组"),
     "inspector_ds": (Role.INSPECTOR, "teams", "东山街道联合巡查组"),
     "liaison_xy": (Role.LIAISON, None, None),
+    "district_admin": (Role.DISTRICT_ADMIN, None, None),
 }
 
 

@@ -61,6 +61,13 @@ ACTION_LABELS = {
     "placard_batch_print": gettext_lazy("批量打印公示牌"),
     "post.grant": gettext_lazy("授予岗位"),
     "post.revoke": gettext_lazy("撤销岗位"),
+    "post.appoint": gettext_lazy("任职"),
+    "post.end": gettext_lazy("免职"),
+    "post.move": gettext_lazy("调任"),
+    "account.create": gettext_lazy("新建账号"),
+    "account.deactivate": gettext_lazy("停用账号"),
+    "account.reactivate": gettext_lazy("启用账号"),
+    "account.password_reset": gettext_lazy("重置密码（一次性设置密码链接）"),
 }
 
 # Keys of before/after that are not fields of the entry's subject: (model whose field it is, field name)
@@ -82,6 +89,8 @@ KEY_LABELS = {
     "size": gettext_lazy("文件大小（字节）"),
     "replaces": gettext_lazy("替换的材料"),
     "objects": gettext_lazy("对象"),
+    "post": gettext_lazy("岗位"),
+    "successor": gettext_lazy("接任人"),
 }
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 EMPTY = "—"

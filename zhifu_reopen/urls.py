@@ -11,6 +11,7 @@ from placards import views as placard_views
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("people/", include("accounts.people_urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("enterprises/", include("enterprises.urls")),
     path("jobs/", include("zhifu_reopen.job_urls")),

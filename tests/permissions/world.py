@@ -52,3 +52,12 @@ def build_approvals(world: SimpleNamespace) -> None:
 
 
 WORLD_BUILDERS.append(build_approvals)
+
+
+def build_people(world: SimpleNamespace) -> None:
+    from tests.permissions.cases_people import build_people as build
+
+    build(world)
+
+
+WORLD_BUILDERS.append(build_people)

@@ -28,6 +28,7 @@ DEMO_USERS = [
     ("taskforce", Role.TASK_FORCE, "工作专班 周杰", None),
     ("inspector_d1", Role.INSPECTOR, "区巡查一组 吴涛", "区第一巡查指导组"),
     ("inspector_xy", Role.INSPECTOR, "向阳联合巡查 徐明", "向阳街道联合巡查组"),
+    ("district_admin", Role.DISTRICT_ADMIN, "区级系统管理员 何平", None),
     ("liaison_xy", Role.LIAISON, "驻企联络员 孙娟", None),
 ]
 # Later apps add their demo data here: callables(stdout) run in order after the firms exist.

@@ -1,4 +1,7 @@
-"""Write path for people and their posts: grants are django-guardian permissions on org objects."""
+"""Write path for people and their posts: grants are django-guardian permissions on org objects.
+
+``user_create`` and ``post_grant`` here set up accounts without a rule check (the demo seed, tests);
+the people pages go through ``accounts.services.people`` (rule table, one-holder posts, audit)."""
 
 from __future__ import annotations
 
@@ -7,8 +10,8 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from zhifu_reopen.audit import audit_record
 
-from .models import Role, User
-from .scope import JURISDICTION_PERMS, forget_scope
+from ..models import Role, User
+from ..scope import JURISDICTION_PERMS, forget_scope
 
 
 @transaction.atomic
