@@ -82,7 +82,7 @@ def people_list(request):
     params.pop("after", None)
     return render(request, "accounts/people/list.html", {
         "form": form, "total": total, "filter_query": params.urlencode(),
-        "rows": [{"person": p, "posts": posts[p.pk]} for p in rows],
+        "rows": [{"person": p, "posts": posts[p.pk], "post_labels": [q.label for q in posts[p.pk]]} for p in rows],
         "next_after": rows[-1].pk if has_next and rows else None,
         "may_create": bool(post_options(request.user)),
     })
