@@ -7,11 +7,15 @@ import contextlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .models import Role
+from org.models import Department, Jurisdiction, PatrolTeam
+
+from .roles import Role
 
 JURISDICTION_PERMS = {
     Role.STREET_STAFF: "work_in_jurisdiction",
@@ -36,26 +40,6 @@ class Scope:
             self.district or self.jurisdiction_ids or self.department_ids or self.liaison_user_id
         )
 
-    def enterprise_q(self, prefix: str = "") -> Q | None:
-        """A Q restricting Enterprise rows (or rows with an enterprise FK under ``prefix``)."""
-        if self.district:
-            return None
-        q = Q(pk__in=[])
-        if self.jurisdiction_ids:
-            q |= Q(**{f"{prefix}jurisdiction_id__in": sorted(self.jurisdiction_ids)})
-        if self.department_ids:
-            q |= Q(**{f"{prefix}department_id__in": sorted(self.department_ids)})
-        if self.liaison_user_id:
-            from inspections.models import LiaisonAssignment
-
-            assigned = LiaisonAssignment.objects.filter(liaison_id=self.liaison_user_id)
-            q |= Q(**{f"{prefix}id__in": assigned.values("enterprise_id")})
-        return q
-
-    def filter_enterprises(self, qs: QuerySet) -> QuerySet:
-        q = self.enterprise_q()
-        return qs if q is None else qs.filter(q)
-
     def can_see_jurisdiction(self, jurisdiction_id: int) -> bool:
         return self.district or jurisdiction_id in self.jurisdiction_ids
 
@@ -73,9 +57,6 @@ def _granted(user, model, codename: str, *fields: str) -> list[dict]:
 
 
 def compute_scope(user) -> Scope:
-    from enterprises.models import Department, Jurisdiction
-    from inspections.models import PatrolTeam
-
     if not user or not user.is_authenticated or not user.is_active:
         return Scope()
     role = user.role
@@ -112,9 +93,6 @@ VERSION_KEY = "scope-version"
 
 
 def _cache_key(user_id: int) -> str:
-    from django.core.cache import cache
-    from django.db import connection
-
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, 1, None)
@@ -124,8 +102,6 @@ def _cache_key(user_id: int) -> str:
 
 def scopes_invalidate(**_kwargs) -> None:
     """Forget every cached scope (grants changed). Connected to the signals in accounts.signals."""
-    from django.core.cache import cache
-
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
@@ -139,8 +115,6 @@ def scope_for(user) -> Scope:
         return cached
     if user is None or not getattr(user, "pk", None) or not user.is_authenticated:
         return compute_scope(user)
-    from django.core.cache import cache
-
     key = _cache_key(user.pk)
     cached = cache.get(key)
     if cached is None:

@@ -172,7 +172,7 @@ def signer_posts(user, application: Application) -> list[str]:
     if not user.is_authenticated or user.is_superuser or not user.is_active or not application.jurisdiction_id:
         return []
     return [post for post, codename in POST_PERMS.items()
-            if user.has_perm(f"enterprises.{codename}", application.jurisdiction)]
+            if user.has_perm(f"org.{codename}", application.jurisdiction)]
 
 
 def _holds(post: str):

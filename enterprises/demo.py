@@ -7,7 +7,9 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
-from .models import Community, Department, Enterprise, Grid, Jurisdiction, SurveyVisit
+from org.models import Community, Department, Grid, Jurisdiction
+
+from .models import Enterprise, SurveyVisit
 from .validators import make_credit_code
 
 BRANDS = list("华宇鑫源恒泰瑞祥福盛兴隆金达永安宏发嘉和东方海润泰丰天成鲁信万通世纪新港")

@@ -2,10 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import scope_for
+from org.models import Community, Department, Grid, Jurisdiction
 from zhifu_reopen.widgets import DateInput
 
 from .choices import Category, OperatingStatus, Scale
-from .models import Community, Department, Enterprise, Grid, Jurisdiction, SurveyVisit
+from .models import Enterprise, SurveyVisit
 from .validators import normalise_credit_code, plain_text_errors
 
 

@@ -10,9 +10,10 @@ from django.db import connections
 from django.db.models import Count, Q, QuerySet
 
 from accounts.scope import scope_for
+from org.models import Department, Jurisdiction
 from zhifu_reopen.params import cursor_decode, cursor_encode, int_param, text_param
 
-from .models import Department, Enterprise, Jurisdiction
+from .models import Enterprise
 
 LIST_COLUMNS = (
     "id", "name", "credit_code", "scale", "category", "operating_status", "employee_count",

@@ -7,6 +7,7 @@ from datetime import UTC
 from django.db.models import QuerySet
 
 from accounts.scope import scope_for
+from enterprises.models import scope_enterprise_q
 
 from .models import Placard
 from .rules import PRINT_ROLES, STATUS_ROLES  # noqa: F401 (the role lists live in the rule table)
@@ -21,7 +22,7 @@ def placards_visible(user) -> QuerySet[Placard]:
     qs = Placard.objects.select_related("enterprise", "enterprise__jurisdiction")
     if not can_print(user):
         return qs.none()
-    q = scope_for(user).enterprise_q(prefix="enterprise__")
+    q = scope_enterprise_q(scope_for(user), prefix="enterprise__")
     return qs if q is None else qs.filter(q)
 
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "guardian",
     "zhifu_reopen",
+    "org",
     "accounts",
     "enterprises",
     "approvals",

@@ -25,7 +25,7 @@ def test_seed_covers_every_state_chain_and_category(org):
 
 def test_seed_gives_each_street_two_officials_and_the_filer_never_reviews(org):
     from approvals.services.common import street_officials_count
-    from enterprises.models import Jurisdiction
+    from org.models import Jurisdiction
 
     Command().ensure_users()
     seed()

@@ -7,9 +7,9 @@ from django.utils.module_loading import import_string
 from accounts.models import Role, User
 from accounts.services import user_create
 from enterprises.demo import seed_enterprises
-from enterprises.models import Department, Enterprise, Jurisdiction
-from enterprises.org import org_ensure
-from inspections.models import LiaisonAssignment, PatrolTeam
+from enterprises.models import Enterprise, LiaisonAssignment
+from org.models import Department, Jurisdiction, PatrolTeam
+from org.seed import org_ensure
 
 DEMO_PASSWORD = "zhifu2020"
 # (username, role, full name, jurisdiction code | department code | team name)
