@@ -45,6 +45,13 @@ def applications_visible(user) -> QuerySet[Application]:
     return Application.objects.filter(q)
 
 
+def application_history_q(user, enterprise) -> Q:
+    """The firm history's reader (enterprises.history): entries about the firm's applications that the
+    user may see."""
+    applications = applications_visible(user).filter(enterprise=enterprise).values("pk")
+    return Q(target_type=Application._meta.label_lower, target_id__in=applications)
+
+
 def application_get(user, pk: int) -> Application:
     """Application.DoesNotExist (→ 404) when out of the user's scope."""
     return applications_visible(user).select_related(

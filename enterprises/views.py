@@ -11,9 +11,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.http import roles_required
 from accounts.models import Role
 from zhifu_reopen.errors import DomainError
-from zhifu_reopen.http import roles_required
 from zhifu_reopen.params import int_param, text_param
 
 from . import selectors

@@ -9,8 +9,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.http import roles_required
 from zhifu_reopen.errors import Conflict, DomainError
-from zhifu_reopen.http import roles_required
 from zhifu_reopen.params import BadParameter, parse_int, text_param
 
 from ..forms import (
