@@ -10,6 +10,9 @@ from django.db import InterfaceError, OperationalError
 
 from zhifu_reopen.jobs import job_fail
 
+from .services.exporting import EXPORT_TASK, export_job_run
+from .services.importing import IMPORT_TASK, import_job_run
+
 log = logging.getLogger(__name__)
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 MAX_RETRIES = 3
@@ -29,15 +32,11 @@ def _run(task, job_id: int, func) -> None:
         raise
 
 
-@shared_task(bind=True, name="enterprises.import", acks_late=True, reject_on_worker_lost=True)
+@shared_task(bind=True, name=IMPORT_TASK, acks_late=True, reject_on_worker_lost=True)
 def enterprise_import_task(self, job_id: int) -> None:
-    from .services.importing import import_job_run
-
     _run(self, job_id, import_job_run)
 
 
-@shared_task(bind=True, name="enterprises.export", acks_late=True, reject_on_worker_lost=True)
+@shared_task(bind=True, name=EXPORT_TASK, acks_late=True, reject_on_worker_lost=True)
 def enterprise_export_task(self, job_id: int) -> None:
-    from .services.exporting import export_job_run
-
     _run(self, job_id, export_job_run)

@@ -9,17 +9,14 @@ from django.utils.translation import gettext as _
 from zhifu_reopen.errors import DomainError
 
 from .models import Placard
+from .services import placard_issue, placard_revoke_for_application
 
 
 def on_application_approved(sender, *, application, actor=None, **kwargs):
-    from .services import placard_issue
-
     placard_issue(application=application, actor=actor)
 
 
 def on_application_approval_lapsed(sender, *, application, actor=None, reason="", **kwargs):
-    from .services import placard_revoke_for_application
-
     placard_revoke_for_application(application=application, actor=actor, reason=reason)
 
 

@@ -10,6 +10,9 @@ from django.db import InterfaceError, OperationalError
 from zhifu_reopen.jobs import job_fail
 
 from .rendering import FontUnavailable
+from .services.issuing import RENDER_TASK
+from .services.jobs import render_job_run
+from .services.printing import PRINT_TASK, batch_print_run
 
 log = logging.getLogger(__name__)
 TRANSIENT = (OperationalError, InterfaceError, OSError)
@@ -32,15 +35,11 @@ def _run(task, job_id: int, func) -> None:
         raise
 
 
-@shared_task(bind=True, name="placards.render", acks_late=True, reject_on_worker_lost=True)
+@shared_task(bind=True, name=RENDER_TASK, acks_late=True, reject_on_worker_lost=True)
 def render_placard(self, job_id: int) -> None:
-    from .services.jobs import render_job_run
-
     _run(self, job_id, render_job_run)
 
 
-@shared_task(bind=True, name="placards.print_batch", acks_late=True, reject_on_worker_lost=True)
+@shared_task(bind=True, name=PRINT_TASK, acks_late=True, reject_on_worker_lost=True)
 def print_batch(self, job_id: int) -> None:
-    from .services.printing import batch_print_run
-
     _run(self, job_id, batch_print_run)
