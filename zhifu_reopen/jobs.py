@@ -48,10 +48,12 @@ def task_named(name: str):
 def job_enqueue(job: Job, task) -> None:
     """Send ``task(job.pk)`` once the surrounding transaction commits. ``task`` is the task or its
     registered name: a service names its task (``enterprises.import`` …) rather than import the tasks
-    module, which imports the service to run the job. The task's name is kept on the
-    row: if the broker is down the job stays pending and ``jobs_sweep`` sends it again later. One try,
-    no retries, and none at all while the broker is known to be down (``broker_breaker``): the request
-    that queued the job answers at once either way."""
+    module, which imports the service to run the job. The task's name is kept on the row: if the
+    broker is down the job stays pending and ``jobs_sweep`` sends it again later. One try, no retries,
+    and none at all while the broker is known to be down (``broker_breaker``): the request that queued
+    the job answers at once either way."""
+    if isinstance(task, str):
+        task = task_named(task)
     if job.task_name != task.name:
         job.task_name = task.name
         Job.objects.filter(pk=job.pk).update(task_name=task.name)
