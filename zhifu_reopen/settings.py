@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "placards",
     "inspections",
     "dashboards",
+    "demo",
 ]
 
 MIDDLEWARE = [
