@@ -41,6 +41,7 @@ test: venv
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 bench: venv
 	ZHIFU_TESTING=1 $(PY) -m bench.run $(BENCH_ARGS)

@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("用户与岗位")
 
     def ready(self):
+        # Imported here, not at the top: signals imports models, which exist once the app registry is ready.
         from . import signals
 
         signals.connect()

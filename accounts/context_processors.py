@@ -1,6 +1,8 @@
 from django.conf import settings
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+
+from .http import may_open
 
 # (label, url name[, roles]). Without roles an entry is shown to whoever its page admits: the roles of
 # the page's ``roles_required``, which come from the workflow's rule table (approvals.rules,
@@ -18,10 +20,6 @@ NAV_ITEMS = [
 
 
 def navigation(request):
-    from django.urls import NoReverseMatch
-
-    from zhifu_reopen.http import may_open
-
     user = getattr(request, "user", None)
     items = []
     if user is not None and user.is_authenticated:

@@ -2,16 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    STREET_STAFF = "street_staff", _("街道/园区工作人员")
-    STREET_SECRETARY = "street_secretary", _("街道党工委书记")
-    STREET_DIRECTOR = "street_director", _("街道主任")
-    DEPARTMENT_REVIEWER = "department_reviewer", _("主管部门审核人")
-    TASK_FORCE = "task_force", _("区领导小组/工作专班")
-    INSPECTOR = "inspector", _("巡查人员")
-    LIAISON = "liaison", _("驻企联络员")
-    DISTRICT_ADMIN = "district_admin", _("区级系统管理员")
+from .roles import Role as Role
+from .scope import scope_for
 
 
 class User(AbstractUser):
@@ -30,8 +22,6 @@ class User(AbstractUser):
 
     def post_label(self) -> str:
         """The post this user acts in, as written in the audit trail and the timeline."""
-        from .scope import scope_for
-
         return scope_for(self).post_label
 
 

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from zhifu_reopen.audit_display import entries_present
 from zhifu_reopen.errors import DomainError
-from zhifu_reopen.http import roles_required
 from zhifu_reopen.models import AuditEntry
 from zhifu_reopen.params import id_param
 
@@ -27,6 +26,7 @@ from .forms import (
     PeopleFilterForm,
     ReasonForm,
 )
+from .http import roles_required
 from .models import Role, User
 from .posts import Post, all_posts, posts_for, posts_of
 from .rules import ACCOUNT_ACTIONS, NOT_VISIBLE, PEOPLE_ROLES, TABLE, PostChange

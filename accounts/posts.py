@@ -20,7 +20,7 @@ from .models import Role, User
 @dataclass(frozen=True)
 class PostKind:
     role: str
-    model: str = ""  # "enterprises.Jurisdiction" …; "" for a post without an org unit
+    model: str = ""  # "org.Jurisdiction" …; "" for a post without an org unit
     codename: str = ""
     single: bool = False  # one holder per unit
 
@@ -35,13 +35,13 @@ class PostKind:
 
 
 KINDS: dict[str, PostKind] = {
-    Role.STREET_STAFF: PostKind(Role.STREET_STAFF, "enterprises.Jurisdiction", "work_in_jurisdiction"),
-    Role.STREET_SECRETARY: PostKind(Role.STREET_SECRETARY, "enterprises.Jurisdiction", "sign_as_secretary",
+    Role.STREET_STAFF: PostKind(Role.STREET_STAFF, "org.Jurisdiction", "work_in_jurisdiction"),
+    Role.STREET_SECRETARY: PostKind(Role.STREET_SECRETARY, "org.Jurisdiction", "sign_as_secretary",
                                     single=True),
-    Role.STREET_DIRECTOR: PostKind(Role.STREET_DIRECTOR, "enterprises.Jurisdiction", "sign_as_director",
+    Role.STREET_DIRECTOR: PostKind(Role.STREET_DIRECTOR, "org.Jurisdiction", "sign_as_director",
                                    single=True),
-    Role.DEPARTMENT_REVIEWER: PostKind(Role.DEPARTMENT_REVIEWER, "enterprises.Department", "review_for_department"),
-    Role.INSPECTOR: PostKind(Role.INSPECTOR, "inspections.PatrolTeam", "inspect_with_team"),
+    Role.DEPARTMENT_REVIEWER: PostKind(Role.DEPARTMENT_REVIEWER, "org.Department", "review_for_department"),
+    Role.INSPECTOR: PostKind(Role.INSPECTOR, "org.PatrolTeam", "inspect_with_team"),
     Role.TASK_FORCE: PostKind(Role.TASK_FORCE),
     Role.LIAISON: PostKind(Role.LIAISON),  # the firms they serve: the liaison workflow (next issues)
     Role.DISTRICT_ADMIN: PostKind(Role.DISTRICT_ADMIN),
@@ -78,7 +78,7 @@ class Post:
     def jurisdiction_id(self) -> int | None:
         if self.unit is None:
             return None
-        if self.kind.model == "enterprises.Jurisdiction":
+        if self.kind.model == "org.Jurisdiction":
             return self.unit.pk
         return getattr(self.unit, "jurisdiction_id", None)  # a street's joint patrol team
 

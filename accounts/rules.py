@@ -128,7 +128,7 @@ def _in_hand(person: User, current: list[Post], streets) -> bool:
 def scope_street_people(table, user, scope, person, ctx) -> bool:
     """A director sees whoever holds a post in their street."""
     streets = scope.jurisdiction_ids
-    return any(p.jurisdiction_id in streets and p.kind.model == "enterprises.Jurisdiction"
+    return any(p.jurisdiction_id in streets and p.kind.model == "org.Jurisdiction"
                for p in posts_of(person))
 
 

@@ -8,13 +8,16 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from org.models import Department, Jurisdiction, PatrolTeam
 from zhifu_reopen.punctuation import list_join
 
-from .models import Role
+from .roles import Role
 
 JURISDICTION_PERMS = {
     Role.STREET_STAFF: "work_in_jurisdiction",
@@ -54,26 +57,6 @@ class Scope:
             self.district or self.jurisdiction_ids or self.department_ids or self.liaison_user_id
         )
 
-    def enterprise_q(self, prefix: str = "") -> Q | None:
-        """A Q restricting Enterprise rows (or rows with an enterprise FK under ``prefix``)."""
-        if self.district:
-            return None
-        q = Q(pk__in=[])
-        if self.jurisdiction_ids:
-            q |= Q(**{f"{prefix}jurisdiction_id__in": sorted(self.jurisdiction_ids)})
-        if self.department_ids:
-            q |= Q(**{f"{prefix}department_id__in": sorted(self.department_ids)})
-        if self.liaison_user_id:
-            from inspections.models import LiaisonAssignment
-
-            assigned = LiaisonAssignment.objects.filter(liaison_id=self.liaison_user_id)
-            q |= Q(**{f"{prefix}id__in": assigned.values("enterprise_id")})
-        return q
-
-    def filter_enterprises(self, qs: QuerySet) -> QuerySet:
-        q = self.enterprise_q()
-        return qs if q is None else qs.filter(q)
-
     def can_see_jurisdiction(self, jurisdiction_id: int) -> bool:
         return self.district or jurisdiction_id in self.jurisdiction_ids
 
@@ -95,9 +78,6 @@ def _granted(user, model, codename: str, *fields: str) -> list[dict]:
 
 
 def compute_scope(user) -> Scope:
-    from enterprises.models import Department, Jurisdiction
-    from inspections.models import PatrolTeam
-
     if not user or not user.is_authenticated or not user.is_active:
         return Scope()
     role = user.role
@@ -144,15 +124,10 @@ USER_VERSION_SECONDS = 2 * SCOPE_CACHE_SECONDS
 
 
 def _user_version_key(user_id: int) -> str:
-    from django.db import connection
-
     return f"scope-version:{connection.settings_dict['NAME']}:{user_id}"
 
 
 def _cache_key(user_id: int) -> str:
-    from django.core.cache import cache
-    from django.db import connection
-
     user_key = _user_version_key(user_id)
     versions = cache.get_many([VERSION_KEY, user_key])
     version = versions.get(VERSION_KEY)
@@ -164,8 +139,6 @@ def _cache_key(user_id: int) -> str:
 
 def scopes_invalidate(**_kwargs) -> None:
     """Forget every cached scope (an org object changed). Connected to the signals in accounts.signals."""
-    from django.core.cache import cache
-
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
@@ -173,8 +146,6 @@ def scopes_invalidate(**_kwargs) -> None:
 
 
 def _user_version_bump(user_ids) -> None:
-    from django.core.cache import cache
-
     stamp = time.time_ns()
     cache.set_many({_user_version_key(pk): stamp for pk in user_ids}, USER_VERSION_SECONDS)
 
@@ -182,8 +153,6 @@ def _user_version_bump(user_ids) -> None:
 def user_scopes_invalidate(user_ids) -> None:
     """Forget the cached scopes of these users only — now, and again when the transaction commits: a
     request of theirs that read the old grants meanwhile cached its scope under a version no longer read."""
-    from django.db import transaction
-
     user_ids = sorted({int(pk) for pk in user_ids if pk})
     if not user_ids:
         return
@@ -198,8 +167,6 @@ def scope_for(user) -> Scope:
         return cached
     if user is None or not getattr(user, "pk", None) or not user.is_authenticated:
         return compute_scope(user)
-    from django.core.cache import cache
-
     key = _cache_key(user.pk)
     cached = cache.get(key)
     if cached is None:

@@ -7,9 +7,12 @@
   version), since any post may name or lie in it.
 """
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from org.models import Department, Jurisdiction, PatrolTeam
 
 from .scope import scopes_invalidate, user_scopes_invalidate
 
@@ -45,20 +48,11 @@ def membership_changed(sender, instance, action, reverse, pk_set, **_kwargs) -> 
         scopes_invalidate()
 
 
-def liaison_assignment_changed(sender, instance, **_kwargs) -> None:
-    user_scopes_invalidate([instance.liaison_id])
-
-
 def connect() -> None:
-    from django.apps import apps
-
     user_model = get_user_model()
     post_save.connect(user_changed, sender=user_model, dispatch_uid="scope-save-user")
     post_delete.connect(user_changed, sender=user_model, dispatch_uid="scope-del-user")
     m2m_changed.connect(membership_changed, sender=user_model.groups.through, dispatch_uid="scope-groups")
-    assignment = apps.get_model("inspections", "LiaisonAssignment")
-    post_save.connect(liaison_assignment_changed, sender=assignment, dispatch_uid="scope-save-assignment")
-    post_delete.connect(liaison_assignment_changed, sender=assignment, dispatch_uid="scope-del-assignment")
     for model in apps.get_models():
         if issubclass(model, UserObjectPermissionBase):
             saved = deleted = user_grant_changed
@@ -68,7 +62,7 @@ def connect() -> None:
             continue
         post_save.connect(saved, sender=model, dispatch_uid=f"scope-save-{model._meta.label}")
         post_delete.connect(deleted, sender=model, dispatch_uid=f"scope-del-{model._meta.label}")
-    for label in ("enterprises.Jurisdiction", "enterprises.Department", "inspections.PatrolTeam"):
-        model = apps.get_model(label)
+    for model in (Jurisdiction, Department, PatrolTeam):
+        label = model._meta.label
         post_save.connect(scopes_invalidate, sender=model, dispatch_uid=f"scope-save-{label}")
         post_delete.connect(scopes_invalidate, sender=model, dispatch_uid=f"scope-del-{label}")

@@ -10,8 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from enterprises.models import Department, Enterprise, Jurisdiction
+from enterprises.models import Enterprise
 from enterprises.validators import make_credit_code
+from org.models import Department, Jurisdiction
 
 from .models import Application, Material
 from .services import applications as filing

@@ -56,11 +56,11 @@ class Application(models.Model):
 
     # Denormalised from the firm at filing, so queues filter and order on one table with one index.
     jurisdiction = models.ForeignKey(
-        "enterprises.Jurisdiction", verbose_name=_("所属街道"), on_delete=models.PROTECT, related_name="+",
+        "org.Jurisdiction", verbose_name=_("所属街道"), on_delete=models.PROTECT, related_name="+",
         null=True,
     )
     department = models.ForeignKey(
-        "enterprises.Department", verbose_name=_("主管部门"), on_delete=models.PROTECT, related_name="+",
+        "org.Department", verbose_name=_("主管部门"), on_delete=models.PROTECT, related_name="+",
         null=True, blank=True,
     )
     category = models.CharField(_("类别"), max_length=20, default="general")
@@ -345,7 +345,7 @@ class Signature(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("签字人"), on_delete=models.PROTECT, related_name="+"
     )
     jurisdiction = models.ForeignKey(
-        "enterprises.Jurisdiction", verbose_name=_("街道/园区"), on_delete=models.PROTECT, related_name="+"
+        "org.Jurisdiction", verbose_name=_("街道/园区"), on_delete=models.PROTECT, related_name="+"
     )
     signed_at = models.DateTimeField(_("签字时间"), auto_now_add=True)
 

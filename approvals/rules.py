@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.scope import scope_for
 from zhifu_reopen.rules import ANY, SUPERUSER, Grant, Rule, Table, Verdict
 
@@ -139,8 +139,6 @@ def filers_of(application: Application) -> set[int]:
 
 def street_officials_count(jurisdiction_id: int) -> int:
     """Active street officials of a jurisdiction (django-guardian grant, direct or through a group)."""
-    from accounts.models import User
-
     direct = Q(jurisdictionuserobjectpermission__content_object_id=jurisdiction_id,
                jurisdictionuserobjectpermission__permission__codename="work_in_jurisdiction")
     via_group = Q(groups__jurisdictiongroupobjectpermission__content_object_id=jurisdiction_id,
@@ -172,7 +170,7 @@ def signer_posts(user, application: Application) -> list[str]:
     if not user.is_authenticated or user.is_superuser or not user.is_active or not application.jurisdiction_id:
         return []
     return [post for post, codename in POST_PERMS.items()
-            if user.has_perm(f"enterprises.{codename}", application.jurisdiction)]
+            if user.has_perm(f"org.{codename}", application.jurisdiction)]
 
 
 def _holds(post: str):

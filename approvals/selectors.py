@@ -9,13 +9,14 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from accounts.models import Notification, Role
 from accounts.scope import scope_for
 from enterprises.choices import Category
 from zhifu_reopen.params import choice_param, cursor_decode, cursor_encode, text_param
 
 from . import rules
 from .models import Application, Decision, Signature, Step
+from .services.deadlines import deadline_fraction, deadline_state, time_left_label
 
 # Roles that work with applications at all (the rule table's "view"); inspectors and liaisons have no
 # business here.
@@ -43,6 +44,13 @@ def applications_visible(user) -> QuerySet[Application]:
     if scope.department_ids:
         q |= Q(department_id__in=sorted(scope.department_ids))
     return Application.objects.filter(q)
+
+
+def application_history_q(user, enterprise) -> Q:
+    """The firm history's reader (enterprises.history): entries about the firm's applications that the
+    user may see."""
+    applications = applications_visible(user).filter(enterprise=enterprise).values("pk")
+    return Q(target_type=Application._meta.label_lower, target_id__in=applications)
 
 
 def application_get(user, pk: int) -> Application:
@@ -120,8 +128,6 @@ def escalated_queryset(user) -> QuerySet[Application]:
 def queue_page(user, *, after: str = "", size: int = PAGE_SIZE, escalated: bool = False) -> QueuePage:
     """Ordered by priority (green channel first, then livelihood), then deadline, then id; keyset
     pagination on that order, matched by the ``app_queue*`` indexes; a capped count."""
-    from .services.deadlines import deadline_fraction, deadline_state, time_left_label
-
     qs = escalated_queryset(user) if escalated else queue_queryset(user)
     values = qs.values(*QUEUE_COLUMNS)
     cursor = _decode(after) if after else None
@@ -196,6 +202,4 @@ def timeline(application: Application) -> list[Decision]:
 
 def reminders_unread(user, limit: int = 5) -> list:
     """The user's unread in-app reminders and escalations (催办, 超时, 上报专班), newest first."""
-    from accounts.models import Notification
-
     return list(Notification.objects.filter(user=user, read_at__isnull=True).order_by("-id")[:limit])

@@ -27,11 +27,6 @@ class OperatingStatus(models.TextChoices):
     CEASED = "ceased", _("已关闭")
 
 
-class JurisdictionKind(models.TextChoices):
-    STREET = "street", _("街道")
-    PARK = "park", _("园区")
-
-
 OPERATING_STATUS_COLOURS = {
     "not_reopened": "info",
     "reopened": "success",

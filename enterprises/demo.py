@@ -7,7 +7,9 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
-from .models import Community, Department, Enterprise, Grid, Jurisdiction, SurveyVisit
+from org.models import Community, Department, Grid, Jurisdiction
+
+from .models import Enterprise, LiaisonAssignment, SurveyVisit
 from .validators import make_credit_code
 
 BRANDS = list("华宇鑫源恒泰瑞祥福盛兴隆金达永安宏发嘉和东方海润泰丰天成鲁信万通世纪新港")
@@ -109,4 +111,18 @@ def seed_enterprises(count: int, *, start_serial: int = 1, batch: int = 2000, su
             ]
             SurveyVisit.objects.bulk_create(visits, batch_size=batch)
         created += len(firms)
+    return created
+
+
+LIAISON_FIRMS = 25  # the demo liaison is stationed in the first firms of 向阳街道
+
+
+def seed_registry(count: int, *, surveyor, liaison) -> int:
+    """seed_demo step: ``count`` more firms (survey visits by ``surveyor``) and ``liaison`` stationed in
+    some of them; returns how many firms were created."""
+    created = seed_enterprises(count, start_serial=Enterprise.objects.count() + 1, surveyor=surveyor)
+    firms = Enterprise.objects.filter(jurisdiction__code="370602001").order_by("id")[:LIAISON_FIRMS]
+    LiaisonAssignment.objects.bulk_create(
+        [LiaisonAssignment(liaison=liaison, enterprise=f) for f in firms], ignore_conflicts=True,
+    )
     return created

@@ -2,10 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import scope_for
+from org.models import Community, Department, Grid, Jurisdiction
+from zhifu_reopen.date_bounds import validate_past_day
 from zhifu_reopen.widgets import DateInput
 
 from .choices import Category, OperatingStatus, Scale
-from .models import Community, Department, Enterprise, Grid, Jurisdiction, SurveyVisit
+from .models import Enterprise, SurveyVisit
 from .validators import normalise_credit_code, plain_text_errors
 
 
@@ -58,8 +60,6 @@ class SurveyVisitForm(forms.ModelForm):
         }
 
     def clean_visited_on(self):
-        from zhifu_reopen.date_bounds import validate_past_day
-
         value = self.cleaned_data.get("visited_on")
         return validate_past_day(value, label=_("走访日期")) if value is not None else value
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import Q
 
 from zhifu_reopen.audit_display import EntryView, entries_present
@@ -9,26 +11,26 @@ from zhifu_reopen.audit_display import EntryView, entries_present
 from .models import Enterprise
 
 HISTORY_SIZE = 50
-# Entries about these subjects tell of applications (decisions, opinions, materials, the roster, the
-# placard that follows): shown only to those who may see that application (approvals.selectors).
-APPLICATION_SUBJECTS = ("approvals.", "placards.")
+
+# The registry's own entries (the firm, its survey visits) are shown to whoever sees the firm. Entries
+# about another app's subjects (an application's decisions, opinions, materials, roster; the placard
+# that follows) are shown only where that app admits them: each app above the registry adds a reader
+# (in its AppConfig.ready), ``reader(user, enterprise) -> Q`` over the firm's audit entries. Without a
+# reader an app's entries are not shown.
+HistoryReader = Callable[..., Q]
+_READERS: list[HistoryReader] = []
+
+
+def history_reader_add(reader: HistoryReader) -> None:
+    if reader not in _READERS:
+        _READERS.append(reader)
 
 
 def history_visible(user, enterprise: Enterprise):
     """The firm's audit entries whose subject the user may see, newest first."""
-    from approvals.selectors import applications_visible
-    from placards.models import Placard
-
-    applications = applications_visible(user).filter(enterprise=enterprise).values("pk")
-    placards = Placard.objects.filter(enterprise=enterprise, application__in=applications).values("pk")
-    about_applications = Q()
-    for prefix in APPLICATION_SUBJECTS:
-        about_applications |= Q(target_type__startswith=prefix)
-    visible = (
-        ~about_applications
-        | Q(target_type="approvals.application", target_id__in=applications)
-        | Q(target_type="placards.placard", target_id__in=placards)
-    )
+    visible = Q(target_type__startswith=f"{Enterprise._meta.app_label}.")
+    for reader in _READERS:
+        visible |= reader(user, enterprise)
     return enterprise.audit_entries.filter(visible).select_related("actor")
 
 

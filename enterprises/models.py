@@ -1,92 +1,42 @@
+"""The firm registry: firms, their survey visits and the liaisons stationed in them. The org objects a
+firm belongs to (street, community, grid, department) are the layer below, in ``org``."""
+
+from __future__ import annotations
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from .choices import Category, JurisdictionKind, OperatingStatus, Scale
+from accounts.scope import Scope, scope_for
+from org.models import Community, Department, Grid, Jurisdiction
+
+from .choices import Category, OperatingStatus, Scale
 from .validators import validate_credit_code, validate_mobile
 
 
-class Jurisdiction(models.Model):
-    """街道 / 园区 (属地单位)."""
-
-    code = models.CharField(_("代码"), max_length=12, unique=True)
-    name = models.CharField(_("名称"), max_length=50, unique=True)
-    kind = models.CharField(_("类型"), max_length=10, choices=JurisdictionKind.choices)
-    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
-
-    class Meta:
-        verbose_name = _("街道/园区")
-        verbose_name_plural = _("街道/园区")
-        ordering = ["code"]
-        permissions = [
-            ("work_in_jurisdiction", _("作为街道工作人员办理本街道业务")),
-            ("sign_as_secretary", _("以党工委书记身份签字")),
-            ("sign_as_director", _("以街道主任身份签字")),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Community(models.Model):
-    """社区."""
-
-    jurisdiction = models.ForeignKey(
-        Jurisdiction, verbose_name=_("街道/园区"), on_delete=models.PROTECT, related_name="communities"
-    )
-    name = models.CharField(_("名称"), max_length=50)
-
-    class Meta:
-        verbose_name = _("社区")
-        verbose_name_plural = _("社区")
-        ordering = ["jurisdiction", "name"]
-        constraints = [models.UniqueConstraint(fields=["jurisdiction", "name"], name="community_unique_name")]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Grid(models.Model):
-    """网格."""
-
-    community = models.ForeignKey(
-        Community, verbose_name=_("社区"), on_delete=models.PROTECT, related_name="grids"
-    )
-    name = models.CharField(_("名称"), max_length=50)
-
-    class Meta:
-        verbose_name = _("网格")
-        verbose_name_plural = _("网格")
-        ordering = ["community", "name"]
-        constraints = [models.UniqueConstraint(fields=["community", "name"], name="grid_unique_name")]
-
-    def __str__(self) -> str:
-        return f"{self.community.name}{self.name}"
-
-
-class Department(models.Model):
-    """主管部门 / 行业部门."""
-
-    code = models.CharField(_("代码"), max_length=20, unique=True)
-    name = models.CharField(_("名称"), max_length=50, unique=True)
-
-    class Meta:
-        verbose_name = _("主管部门")
-        verbose_name_plural = _("主管部门")
-        ordering = ["code"]
-        permissions = [("review_for_department", _("作为主管部门审核"))]
-
-    def __str__(self) -> str:
-        return self.name
+def scope_enterprise_q(scope: Scope, prefix: str = "") -> Q | None:
+    """A Q restricting Enterprise rows (or rows with an enterprise FK under ``prefix``) to what ``scope``
+    sees; None when it sees the whole district. The grants are on org objects, except a liaison's: the
+    firms it is stationed in (LiaisonAssignment)."""
+    if scope.district:
+        return None
+    q = Q(pk__in=[])
+    if scope.jurisdiction_ids:
+        q |= Q(**{f"{prefix}jurisdiction_id__in": sorted(scope.jurisdiction_ids)})
+    if scope.department_ids:
+        q |= Q(**{f"{prefix}department_id__in": sorted(scope.department_ids)})
+    if scope.liaison_user_id:
+        assigned = LiaisonAssignment.objects.filter(liaison_id=scope.liaison_user_id)
+        q |= Q(**{f"{prefix}id__in": assigned.values("enterprise_id")})
+    return q
 
 
 class EnterpriseQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from accounts.scope import scope_for
-
-        return scope_for(user).filter_enterprises(self)
+        q = scope_enterprise_q(scope_for(user))
+        return self if q is None else self.filter(q)
 
 
 class Enterprise(models.Model):
@@ -170,18 +120,26 @@ class SurveyVisit(models.Model):
         return f"{self.enterprise} {self.visited_on}"
 
 
-# django-guardian: direct foreign-key permission tables for the org objects.
-class JurisdictionUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE)
+class LiaisonAssignment(models.Model):
+    """驻企联络员 — one liaison serves many firms. The liaison's grant: what it sees is these firms.
+    (Moved here from ``inspections`` with its table: the registry's scope is derived from it.)"""
 
+    liaison = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("联络员"), on_delete=models.CASCADE,
+        related_name="liaison_assignments",
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="liaison_assignments",
+    )
+    assigned_at = models.DateTimeField(_("派驻时间"), auto_now_add=True)
 
-class JurisdictionGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE)
+    class Meta:
+        db_table = "inspections_liaisonassignment"
+        verbose_name = _("联络员派驻")
+        verbose_name_plural = _("联络员派驻")
+        constraints = [
+            models.UniqueConstraint(fields=["liaison", "enterprise"], name="liaison_assignment_unique")
+        ]
 
-
-class DepartmentUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Department, on_delete=models.CASCADE)
-
-
-class DepartmentGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Department, on_delete=models.CASCADE)
+    def __str__(self) -> str:
+        return f"{self.liaison} → {self.enterprise}"

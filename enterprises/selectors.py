@@ -9,10 +9,12 @@ from django.conf import settings
 from django.db import connections
 from django.db.models import Count, Q, QuerySet
 
+from accounts.models import Role
 from accounts.scope import scope_for
+from org.models import Department, Jurisdiction
 from zhifu_reopen.params import cursor_decode, cursor_encode, int_param, text_param
 
-from .models import Department, Enterprise, Jurisdiction
+from .models import Enterprise
 
 LIST_COLUMNS = (
     "id", "name", "credit_code", "scale", "category", "operating_status", "employee_count",
@@ -67,8 +69,6 @@ def contact_mobile_visible(user):
     """Who may see a firm's prevention contact's mobile in full: the street staff of the firm's street and
     the task force (and superusers); everyone else sees it masked (mask_mobile). Returns a predicate on
     the firm's jurisdiction id, so an export decides row by row."""
-    from accounts.models import Role
-
     scope = scope_for(user)
     if user.is_superuser or scope.role == Role.TASK_FORCE:
         return lambda jurisdiction_id: True

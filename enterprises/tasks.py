@@ -7,16 +7,15 @@ from celery import shared_task
 
 from zhifu_reopen.jobs import job_task_run
 
+from .services.exporting import EXPORT_TASK, export_job_run
+from .services.importing import IMPORT_TASK, import_job_run
 
-@shared_task(bind=True, name="enterprises.import", acks_late=True, reject_on_worker_lost=True)
+
+@shared_task(bind=True, name=IMPORT_TASK, acks_late=True, reject_on_worker_lost=True)
 def enterprise_import_task(self, job_id: int) -> None:
-    from .services.importing import import_job_run
-
     job_task_run(self, job_id, import_job_run)
 
 
-@shared_task(bind=True, name="enterprises.export", acks_late=True, reject_on_worker_lost=True)
+@shared_task(bind=True, name=EXPORT_TASK, acks_late=True, reject_on_worker_lost=True)
 def enterprise_export_task(self, job_id: int) -> None:
-    from .services.exporting import export_job_run
-
     job_task_run(self, job_id, export_job_run)

@@ -3,17 +3,20 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.http import roles_required
 from accounts.models import Role
+from accounts.scope import scope_for
 from zhifu_reopen.errors import DomainError
-from zhifu_reopen.http import roles_required
 from zhifu_reopen.params import int_param, text_param
 
 from . import selectors
@@ -22,7 +25,7 @@ from .forms import EnterpriseFilterForm, EnterpriseForm, SurveyVisitForm
 from .history import enterprise_history
 from .models import Enterprise
 from .services.registry import duplicate_of, enterprise_create, enterprise_update, survey_visit_record
-from .validators import credit_code_warning
+from .validators import credit_code_warning, validate_credit_code
 
 ALL_ROLES = tuple(Role.values)
 REGISTRARS = (Role.STREET_STAFF,)
@@ -47,8 +50,6 @@ _FILTER_CHOICES: dict[str, dict] = {}
 
 def _filter_choices() -> dict:
     """Labels and choices of the list filters as plain strings, computed once per language."""
-    from django.utils.translation import get_language
-
     language = get_language()
     cached = _FILTER_CHOICES.get(language)
     if cached is None:
@@ -68,8 +69,6 @@ def _filter_fields(user, filters: selectors.EnterpriseFilters, static: dict,
                    names: selectors.OrgNames) -> list[dict]:
     """The filter bar as plain data (same names, ids and classes as EnterpriseFilterForm's widgets):
     rendering Django form widgets cost more than the rest of the page."""
-    from accounts.scope import scope_for
-
     scope = scope_for(user)
     jurisdictions = [(pk, name) for pk, name in names.jurisdictions if scope.can_see_jurisdiction(pk)]
     current = {"jurisdiction": str(filters.jurisdiction or ""), "scale": filters.scale,
@@ -251,10 +250,6 @@ def survey_coverage_view(request):
 @roles_required(*REGISTRARS)
 def credit_code_check(request):
     """htmx helper: validates a code as it is typed and warns about duplicates."""
-    from django.core.exceptions import ValidationError
-
-    from .validators import validate_credit_code
-
     code = text_param(request.GET, "credit_code", max_length=50, strip=False)
     try:
         validate_credit_code(code)

@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.http import roles_required
 from accounts.models import Role
 from zhifu_reopen.errors import DomainError
-from zhifu_reopen.http import roles_required
 
 from . import selectors
 from .forms import EnterpriseCloseForm

@@ -10,14 +10,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from accounts.http import roles_required
 from accounts.models import Role
+from org.models import Department
 from zhifu_reopen.errors import DomainError
 from zhifu_reopen.export import xlsx_build, xlsx_response
-from zhifu_reopen.http import roles_required
 
 from . import selectors
 from .choices import CATEGORY_IMPORT_LABELS, SCALE_IMPORT_LABELS
-from .models import Department
 from .services import exporting
 from .services.importing import (
     EXAMPLE_ROW,

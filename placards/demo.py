@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from approvals.models import Application
+
+from .services import placard_issue
+
 
 def seed_placards(stdout) -> None:
-    from approvals.models import Application
-
-    from .services import placard_issue
-
     missing = (
         Application.objects.filter(status=Application.Status.APPROVED, placard__isnull=True)
         .select_related("enterprise").order_by("approved_at", "id")

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.models import Jurisdiction
+from org.models import Jurisdiction
 
 from .models import Placard
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from accounts.scope import scope_for
+from approvals.models import Application
 from zhifu_reopen.rules import ANY, SUPERUSER, Grant, Rule, Table, Verdict
 
 from .models import Placard
@@ -84,8 +85,6 @@ def refuse_view(table, placard: Placard, rule: Rule) -> Verdict:  # pragma: no c
 
 
 def application_approved(table, user, placard: Placard, rule: Rule, ctx) -> Verdict | None:
-    from approvals.models import Application
-
     if placard.application.status != Application.Status.APPROVED:
         return Verdict.refuse(_("申请尚未通过，不能发放公示牌。"), code="refused")
     return None

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.scope import scope_for
+from approvals.selectors import applications_visible
+from enterprises.models import scope_enterprise_q
 
 from .models import Placard
 from .rules import PRINT_ROLES, STATUS_ROLES  # noqa: F401 (the role lists live in the rule table)
@@ -21,8 +23,16 @@ def placards_visible(user) -> QuerySet[Placard]:
     qs = Placard.objects.select_related("enterprise", "enterprise__jurisdiction")
     if not can_print(user):
         return qs.none()
-    q = scope_for(user).enterprise_q(prefix="enterprise__")
+    q = scope_enterprise_q(scope_for(user), prefix="enterprise__")
     return qs if q is None else qs.filter(q)
+
+
+def placard_history_q(user, enterprise) -> Q:
+    """The firm history's reader (enterprises.history): entries about the placards of the firm's
+    applications that the user may see."""
+    applications = applications_visible(user).filter(enterprise=enterprise).values("pk")
+    placards = Placard.objects.filter(enterprise=enterprise, application__in=applications).values("pk")
+    return Q(target_type=Placard._meta.label_lower, target_id__in=placards)
 
 
 def placard_get(user, pk: int) -> Placard:

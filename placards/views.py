@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import roles_required
 from accounts.scope import scope_for
 from zhifu_reopen.errors import DomainError
-from zhifu_reopen.http import roles_required
 from zhifu_reopen.models import AuditEntry
 from zhifu_reopen.params import id_list_param, id_param, url_token
 

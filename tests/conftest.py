@@ -9,9 +9,9 @@ from django.db import connection
 
 from accounts.models import Role
 from accounts.services import user_create
-from enterprises.models import Department, Jurisdiction
-from enterprises.org import org_ensure
-from inspections.models import LiaisonAssignment, PatrolTeam
+from enterprises.models import LiaisonAssignment
+from org.models import Department, Jurisdiction, PatrolTeam
+from org.seed import org_ensure
 from tests.celery_worker import celery_worker_proc  # noqa: F401 (shared fixture)
 from tests.factories import EnterpriseFactory
 

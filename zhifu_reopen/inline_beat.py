@@ -16,6 +16,8 @@ from datetime import timedelta
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 
+from .celery import app as celery_app
+
 logger = logging.getLogger(__name__)
 
 
@@ -32,8 +34,7 @@ class Entry:
 class InlineBeat:
     def __init__(self, schedule: dict, *, app=None, clock=time.monotonic):
         if app is None:
-            from zhifu_reopen.celery import app
-
+            app = celery_app
             app.loader.import_default_modules()  # the apps' tasks modules, as a worker would
         self.app = app
         self.clock = clock

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Q, QuerySet
@@ -34,11 +35,25 @@ def job_create(*, kind: str, user=None, params: dict | None = None, total: int =
     return Job.objects.create(kind=kind, created_by=user, params=params or {}, progress_total=total)
 
 
+def task_named(name: str):
+    """The registered Celery task ``name``. A web process has not imported the apps' tasks modules yet
+    the first time: they are loaded as a worker loads them."""
+    try:
+        return current_app.tasks[name]
+    except KeyError:
+        current_app.loader.import_default_modules()
+        return current_app.tasks[name]
+
+
 def job_enqueue(job: Job, task) -> None:
-    """Send ``task(job.pk)`` once the surrounding transaction commits. The task's name is kept on the
-    row: if the broker is down the job stays pending and ``jobs_sweep`` sends it again later. One try,
-    no retries, and none at all while the broker is known to be down (``broker_breaker``): the request
-    that queued the job answers at once either way."""
+    """Send ``task(job.pk)`` once the surrounding transaction commits. ``task`` is the task or its
+    registered name: a service names its task (``enterprises.import`` …) rather than import the tasks
+    module, which imports the service to run the job. The task's name is kept on the row: if the
+    broker is down the job stays pending and ``jobs_sweep`` sends it again later. One try, no retries,
+    and none at all while the broker is known to be down (``broker_breaker``): the request that queued
+    the job answers at once either way."""
+    if isinstance(task, str):
+        task = task_named(task)
     if job.task_name != task.name:
         job.task_name = task.name
         Job.objects.filter(pk=job.pk).update(task_name=task.name)
@@ -69,8 +84,6 @@ def jobs_sweep(*, min_age_seconds: int = 30, limit: int = 1000) -> int:
     only come back at the broker's visibility timeout). With a beat every ``JOB_HEARTBEAT_SECONDS``,
     stale after ``JOB_HEARTBEAT_STALE_SECONDS`` and this sweep every minute, a dead worker's job is sent
     again within two minutes. Sending twice is harmless: ``job_start`` lets one run hold a job."""
-    from celery import current_app
-
     now = timezone.now()
     unsent = Q(enqueued_at__isnull=True, created_at__lte=now - timedelta(seconds=min_age_seconds))
     stale = Q(enqueued_at__lte=now - STALE_AFTER)

@@ -1,4 +1,7 @@
+from django.shortcuts import render
 from django.utils.deprecation import MiddlewareMixin
+
+from .params import BadParameter
 
 
 class ChineseByDefaultMiddleware(MiddlewareMixin):
@@ -22,10 +25,6 @@ class BadParameterMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.shortcuts import render
-
-        from .params import BadParameter
-
         if isinstance(exception, BadParameter):
             return render(request, "400.html", {"exception": exception.message}, status=400)
         return None

@@ -65,11 +65,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "guardian",
     "zhifu_reopen",
+    "org",
     "accounts",
     "enterprises",
     "approvals",
     "placards",
     "inspections",
+    "dashboards",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -96,7 +99,9 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "jinja2"],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "zhifu_reopen.jinja2.environment", "autoescape": True},
+        # The navigation is wired here by its dotted path, as the Django engine's context processors are.
+        "OPTIONS": {"environment": "zhifu_reopen.jinja2.environment", "autoescape": True,
+                    "navigation": "accounts.context_processors.navigation"},
     },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

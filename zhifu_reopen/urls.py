@@ -1,3 +1,6 @@
+"""The root URLconf wires the apps by their URLconf's dotted path (Django's include), so this module
+imports none of them: zhifu_reopen is the base layer that every app may import (pyproject.toml)."""
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -5,11 +8,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from accounts import views as account_views
-from placards import views as placard_views
-
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", include("dashboards.urls")),
     path("accounts/", include("accounts.urls")),
     path("people/", include("accounts.people_urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
@@ -17,7 +17,7 @@ urlpatterns = [
     path("jobs/", include("zhifu_reopen.job_urls")),
     path("applications/", include("approvals.urls")),
     path("placards/", include("placards.urls")),
-    path("v/<str:token>/", placard_views.verify, name="placard_verify"),
+    path("", include("placards.public_urls")),
     path("admin/", admin.site.urls),
 ]
 

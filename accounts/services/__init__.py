@@ -34,15 +34,15 @@ def post_grant(*, user: User, jurisdictions=(), departments=(), teams=(), actor=
     for jurisdiction in jurisdictions:
         if perm is None:
             raise ValueError(f"role {user.role} acts in no jurisdiction")
-        assign_perm(f"enterprises.{perm}", user, jurisdiction)
+        assign_perm(f"org.{perm}", user, jurisdiction)
     for department in departments:
         if user.role != Role.DEPARTMENT_REVIEWER:
             raise ValueError(f"role {user.role} reviews for no department")
-        assign_perm("enterprises.review_for_department", user, department)
+        assign_perm("org.review_for_department", user, department)
     for team in teams:
         if user.role != Role.INSPECTOR:
             raise ValueError(f"role {user.role} is in no patrol team")
-        assign_perm("inspections.inspect_with_team", user, team)
+        assign_perm("org.inspect_with_team", user, team)
     forget_scope(user)
     granted = [str(o) for o in (*jurisdictions, *departments, *teams)]
     if granted:
@@ -53,10 +53,10 @@ def post_grant(*, user: User, jurisdictions=(), departments=(), teams=(), actor=
 def post_revoke(*, user: User, obj, actor=None) -> None:
     for codename in ["work_in_jurisdiction", "sign_as_secretary", "sign_as_director"]:
         if obj._meta.model_name == "jurisdiction":
-            remove_perm(f"enterprises.{codename}", user, obj)
+            remove_perm(f"org.{codename}", user, obj)
     if obj._meta.model_name == "department":
-        remove_perm("enterprises.review_for_department", user, obj)
+        remove_perm("org.review_for_department", user, obj)
     if obj._meta.model_name == "patrolteam":
-        remove_perm("inspections.inspect_with_team", user, obj)
+        remove_perm("org.inspect_with_team", user, obj)
     forget_scope(user)
     audit_record(actor=actor, action="post.revoke", target=user, before={"objects": [str(obj)]}, post="")

@@ -19,10 +19,11 @@ from zhifu_reopen.counters import counter_next
 from zhifu_reopen.date_bounds import validate_coming_day
 from zhifu_reopen.errors import DomainError
 from zhifu_reopen.punctuation import list_join
+from zhifu_reopen.xlsx_guard import XlsxRefused, xlsx_archive_check, xlsx_sheet_rows
 
 from ..models import Application, Decision, Material, ReturningEmployee
 from ..rules import require
-from ..validators import normalise_id_number, sniff_upload, validate_id_number
+from ..validators import XLSX, normalise_id_number, sniff_upload, validate_id_number
 from .common import (
     application_lock,
     application_save,
@@ -265,11 +266,7 @@ ROSTER_MAX_UNCOMPRESSED = 64 * 1024 * 1024  # 5,000 rows of six columns expand t
 
 def roster_rows_from_xlsx(upload) -> list[dict]:
     """Rows of an uploaded roster workbook (first sheet, header row as ROSTER_HEADERS)."""
-    from openpyxl import load_workbook
-
-    from zhifu_reopen.xlsx_guard import XlsxRefused, xlsx_archive_check, xlsx_sheet_rows
-
-    from ..validators import XLSX
+    from openpyxl import load_workbook  # loaded only when a roster is uploaded
 
     try:
         sniff_upload(upload, allowed={XLSX: (".xlsx", "XLSX")})

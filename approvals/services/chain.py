@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+
+from zhifu_reopen.errors import DomainError
 
 from ..models import Application, Step
-from .review import step_decide
+from .review import step_decide, street_decide
 
 
 @transaction.atomic
@@ -30,15 +33,9 @@ STEP_SERVICES = {
 
 def decide(*, user, application: Application, outcome: str, opinion: str, seen_iteration: int | None = None):
     """Decide the application's current step (street, department or task force)."""
-    from .review import street_decide
-
     services = {"street": street_decide, **STEP_SERVICES}
     service = services.get(application.current_step)
     if service is None:
-        from django.utils.translation import gettext as _
-
-        from zhifu_reopen.errors import DomainError
-
         raise DomainError(_("该申请当前没有待您审核的环节。"), code="out_of_order")
     return service(user=user, application=application, outcome=outcome, opinion=opinion,
                    seen_iteration=seen_iteration)

@@ -8,13 +8,17 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from enterprises.choices import OperatingStatus
+from enterprises.models import Enterprise
 from zhifu_reopen.audit import audit_record, snapshot
 from zhifu_reopen.errors import DomainError
 from zhifu_reopen.rules import Verdict
 
 from ..models import Application, Decision, Step
 from ..rules import filers_of, street_officials_count  # noqa: F401 (re-exported for callers of this module)
+from ..signals import application_approval_lapsed
 from .deadlines import step_deadline
+from .locking import application_lock  # noqa: F401 (re-exported for callers of this module)
 
 S = Application.Status
 
@@ -34,17 +38,6 @@ def transition_apply(application: Application, verdict: Verdict, *, now=None) ->
         step_enter(application, step, now=now)
     else:
         step_leave(application)
-
-
-def application_lock(application: Application | int) -> Application:
-    """Re-read the row under ``SELECT … FOR UPDATE``: two officials acting at once are serialised and
-    the second sees the first one's outcome."""
-    pk = application if isinstance(application, int) else application.pk
-    return Application.objects.select_for_update(of=("self",)).select_related(
-        "enterprise", "jurisdiction", "department"
-    ).get(
-        pk=pk
-    )
 
 
 def office_for(application: Application, step: str) -> str:
@@ -106,11 +99,6 @@ def approval_follow(application: Application, *, actor, before_status: str, reas
     (``application_approval_lapsed`` receiver), with the decision's reason, in this transaction. While
     such an application is back under review the firm and the placard stay as they are (the verify page
     says 变更审核中)."""
-    from enterprises.choices import OperatingStatus
-    from enterprises.models import Enterprise
-
-    from ..signals import application_approval_lapsed
-
     if application.approved_at is None or application.status not in Application.FINAL:
         return
     if before_status == application.status:

@@ -16,6 +16,7 @@ from zhifu_reopen.audit import audit_record
 
 from ..models import Application, Signature, Step
 from ..rules import require
+from .locking import application_lock
 
 DEFAULT_HOURS = 72
 logger = logging.getLogger(__name__)
@@ -122,8 +123,6 @@ def _data(application: Application, **extra) -> dict:
 def application_remind(*, user, application: Application, note: str = "") -> int:
     """催办: a superior reminds the officials of the current step. Task force: any open application;
     secretary/director: their own street's."""
-    from .common import application_lock
-
     application = application_lock(application)
     require(user, "remind", application)
     sent = notify(

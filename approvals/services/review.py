@@ -28,6 +28,7 @@ from .common import (
     step_leave,
     transition_apply,
 )
+from .deadlines import notify
 
 S = Application.Status
 
@@ -137,8 +138,6 @@ def application_approved_send(application: Application, *, actor) -> None:
 
 def filer_notify(application: Application) -> None:
     """Tell the official who filed it when an application is approved, returned or rejected."""
-    from .deadlines import notify
-
     if application.status not in (S.APPROVED, S.RETURNED, S.REJECTED):
         return
     notify([application.filed_by], code="application.decided", link=application.get_absolute_url(),

@@ -3,14 +3,18 @@ refusal re-renders the application page with every reason (400, or 409 when some
 
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.http import roles_required
+from accounts.models import Notification
 from zhifu_reopen.errors import Conflict, DomainError
-from zhifu_reopen.http import roles_required
 from zhifu_reopen.params import BadParameter, parse_int, text_param
 
 from ..forms import (
@@ -216,10 +220,6 @@ def remind_view(request, pk: int):
 @require_POST
 def reminders_read(request):
     """Mark the user's own reminders read (nobody else's can be touched)."""
-    from django.utils import timezone
-
-    from accounts.models import Notification
-
     Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
     return redirect("approvals:queue")
 
@@ -227,10 +227,7 @@ def reminders_read(request):
 @roles_required(*EDITORS)
 def roster_template(request):
     """An empty roster workbook with the expected header and one example row."""
-    import io
-
-    from django.http import HttpResponse
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # loaded only when the template is asked for
 
     book = Workbook()
     sheet = book.active

@@ -8,10 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.http import roles_required
 from accounts.scope import scope_for
 from enterprises.models import Enterprise
 from zhifu_reopen.errors import DomainError
-from zhifu_reopen.http import roles_required
 from zhifu_reopen.params import choice_param, id_param, text_param
 
 from .. import rules, selectors
@@ -125,11 +125,6 @@ def detail_context(request, application: Application) -> dict:
         "current_step_label": Step(step).label if step else "",
         "waiting_for": [str(u) for u in responsible_users(application)] if step else [],
     }
-    if application.approved_at is not None:  # approved once: its placard, whatever it says now
-        placard, link = _placard_of(user, application)
-        context["placard"] = placard
-        context["placard_colour"] = placard.STATUS_COLOURS.get(placard.status, "info") if placard else ""
-        context["placard_link"] = link
     if context["can_submit"]:
         context["submission_problems"] = submission_problems(application)
     if context["can_review"]:
@@ -156,18 +151,6 @@ def detail_context(request, application: Application) -> dict:
     if context["can_remind"]:
         context["remind_form"] = RemindForm()
     return context
-
-
-def _placard_of(user, application: Application):
-    """The placard issued on approval (placards app), if it issued one, and whether this user may open
-    its page (the placard's rule table)."""
-    try:
-        from placards import rules as placard_rules
-        from placards.models import Placard
-    except ImportError:  # pragma: no cover - placards is part of the project
-        return None, False
-    placard = Placard.objects.filter(application=application).select_related("enterprise").first()
-    return placard, bool(placard) and placard_rules.may(user, "view", placard).allowed
 
 
 # The folding panels of the page (<details id=…>) and the form each holds.

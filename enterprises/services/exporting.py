@@ -7,14 +7,19 @@ imported again (mode "update"); the extra columns are ignored by the importer.""
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhifu_reopen.export import xlsx_build, xlsx_filename
+from zhifu_reopen.jobs import job_create, job_enqueue, job_finish, job_progress, job_running
 
 from ..choices import CATEGORY_IMPORT_LABELS, SCALE_IMPORT_LABELS, OperatingStatus
 from ..selectors import EnterpriseFilters, contact_mobile_visible, enterprise_filter, mask_mobile
 from .importing import HEADERS, IGNORED_HEADERS
+
+# The Celery task that runs an export job (enterprises.tasks binds export_job_run to this name).
+EXPORT_TASK = "enterprises.export"
 
 EXPORT_INLINE_MAX_ROWS = 5000
 EXPORT_HEADERS = [*HEADERS, *IGNORED_HEADERS]
@@ -62,23 +67,15 @@ def export_filename() -> str:
 
 
 def enterprise_export_start(*, user, filters: EnterpriseFilters, total: int):
-    from zhifu_reopen.jobs import job_create, job_enqueue
-
-    from ..tasks import enterprise_export_task
-
     with transaction.atomic():
         job = job_create(kind="enterprise_export", user=user, total=total,
                          params={"filters": filters.as_params()})
-        job_enqueue(job, enterprise_export_task)
+        job_enqueue(job, EXPORT_TASK)
     return job
 
 
 def export_job_run(job_id: int) -> None:
     """Body of the export task: rebuild the filters, scope to the job's creator, attach the file."""
-    from django.core.files import File
-
-    from zhifu_reopen.jobs import job_finish, job_progress, job_running
-
     with job_running(job_id) as job:
         if job is None:  # already finished, or running elsewhere: a re-delivered task does nothing
             return

@@ -21,6 +21,7 @@ from zhifu_reopen.errors import DomainError
 
 from ..choices import OperatingStatus
 from ..models import Enterprise, SurveyVisit
+from ..signals import enterprise_closing
 from ..validators import normalise_credit_code, plain_text_errors
 
 EDITABLE_FIELDS = [
@@ -138,10 +139,8 @@ def enterprise_update(*, user, enterprise: Enterprise, data: dict, reason: str =
 def enterprise_close(*, user, enterprise: Enterprise, reason: str) -> Enterprise:
     """Close a firm for good (已关闭: ceased trading, deregistered, moved out of the district) with a
     required reason. Refused while an application is open or a placard still stands: those are decided
-    by their own workflows first (withdraw the application; the task force revokes the placard)."""
-    from approvals.models import Application
-    from placards.models import Placard
-
+    by their own workflows first (withdraw the application; the task force revokes the placard): those
+    apps refuse through ``enterprise_closing``."""
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("请填写关闭原因。"), messages=[_("请填写关闭原因。")], code="reason_required")
@@ -151,14 +150,7 @@ def enterprise_close(*, user, enterprise: Enterprise, reason: str) -> Enterprise
     _require_registrar(user, enterprise.jurisdiction_id)
     if enterprise.operating_status == OperatingStatus.CEASED:
         raise DomainError(_("该企业已关闭。"), code="conflict")
-    open_statuses = (Application.Status.DRAFT, Application.Status.SUBMITTED, Application.Status.IN_REVIEW,
-                     Application.Status.RETURNED)
-    if Application.objects.filter(enterprise=enterprise, status__in=open_statuses).exists():
-        raise DomainError(_("该企业有在办的复工申请，请先撤回申请再关闭。"), code="conflict")
-    if Placard.objects.filter(
-        enterprise=enterprise, status__in=(Placard.Status.VALID, Placard.Status.SUSPENDED)
-    ).exists():
-        raise DomainError(_("该企业的准许复工公示牌尚未撤销，请先由工作专班撤销公示牌再关闭。"), code="conflict")
+    enterprise_closing.send(sender=Enterprise, enterprise=enterprise, user=user)  # may refuse
     before = {"operating_status": enterprise.operating_status}
     enterprise.operating_status = OperatingStatus.CEASED
     enterprise.save(update_fields=["operating_status", "updated_at"])

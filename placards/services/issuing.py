@@ -22,6 +22,9 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
 TOKEN_BYTES = 24  # 192 bits
 RENDER_JOB = "placard_render"
+# The Celery task that renders a placard's PDF (placards.tasks binds render_job_run to this name): the
+# service queues it by name and the tasks module imports the service, not the other way round.
+RENDER_TASK = "placards.render"
 
 
 def format_number(year: int, serial: int) -> str:
@@ -105,15 +108,13 @@ def _refresh(placard: Placard, application, approved_at, actor) -> Placard:
 
 
 def _queue_render(placard: Placard, actor) -> None:
-    from ..tasks import render_placard
-
     job = job_create(
         kind=RENDER_JOB, user=actor if getattr(actor, "pk", None) else None,
         params={"placard_id": placard.pk}, total=1,
     )
     Placard.objects.filter(pk=placard.pk).update(render_job=job)
     placard.render_job = job
-    job_enqueue(job, render_placard)
+    job_enqueue(job, RENDER_TASK)
 
 
 @transaction.atomic

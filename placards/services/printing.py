@@ -16,9 +16,13 @@ from zhifu_reopen.jobs import job_create, job_enqueue, job_finish, job_progress,
 
 from .. import rendering, rules
 from ..models import Placard
+from ..selectors import placards_visible
 from .rendering import placard_data, qr_for
 
 BATCH_JOB = "placard_batch"
+# The Celery task that prints a batch job (placards.tasks binds batch_print_run to this name): the
+# service queues it by name and the tasks module imports the service, not the other way round.
+PRINT_TASK = "placards.print_batch"
 CHUNK = 200
 MAX_BATCH = 5000
 PROGRESS_EVERY = 20
@@ -49,9 +53,6 @@ def placards_print_to(target, ids: Sequence[int], on_page: Callable[[int], None]
 @transaction.atomic
 def batch_print_request(*, actor, placard_ids: Sequence[int]):
     """Queue one PDF of the given placards (all must be visible to the actor)."""
-    from ..selectors import placards_visible
-    from ..tasks import print_batch
-
     ids = list(dict.fromkeys(int(i) for i in placard_ids))
     if not ids:
         raise DomainError(_("请先选择要打印的公示牌。"))
@@ -68,7 +69,7 @@ def batch_print_request(*, actor, placard_ids: Sequence[int]):
     ordered = list(Placard.objects.filter(pk__in=ids).order_by("year", "serial").values_list("pk", flat=True))
     job = job_create(kind=BATCH_JOB, user=actor, params={"placard_ids": ordered}, total=len(ordered))
     audit_record(actor=actor, action="placard_batch_print", target=job, after={"count": len(ordered)})
-    job_enqueue(job, print_batch)
+    job_enqueue(job, PRINT_TASK)
     return job
 
 

@@ -45,9 +45,9 @@ def test_admin_is_for_superusers_only(client, personas):
 
 
 def test_admin_pages_render_for_a_superuser(admin_client, org, firm_xy):
-    for url in ["/admin/", "/admin/enterprises/jurisdiction/", "/admin/enterprises/enterprise/",
+    for url in ["/admin/", "/admin/org/jurisdiction/", "/admin/enterprises/enterprise/",
                 f"/admin/enterprises/enterprise/{firm_xy.pk}/change/", "/admin/accounts/user/",
-                "/admin/zhifu_reopen/auditentry/", "/admin/inspections/patrolteam/",
+                "/admin/zhifu_reopen/auditentry/", "/admin/org/patrolteam/",
                 "/admin/approvals/application/", "/admin/approvals/material/", "/admin/placards/placard/",
                 "/admin/zhifu_reopen/job/"]:
         assert admin_client.get(url).status_code == 200, url
@@ -83,7 +83,7 @@ def test_scope_follows_guardian_grants_direct_and_through_a_group(org, xy, ds):
     user = user_create(username="multi", password=PASSWORD, role="street_staff", jurisdictions=[xy])
     assert compute_scope(user).jurisdiction_ids == {xy.pk}
     group = Group.objects.create(name="东山帮办")
-    assign_perm("enterprises.work_in_jurisdiction", group, ds)
+    assign_perm("org.work_in_jurisdiction", group, ds)
     user.groups.add(group)
     scope = compute_scope(user)
     assert scope.jurisdiction_ids == {xy.pk, ds.pk}
@@ -91,7 +91,7 @@ def test_scope_follows_guardian_grants_direct_and_through_a_group(org, xy, ds):
     post_revoke(user=user, obj=xy)
     assert compute_scope(user).jurisdiction_ids == {ds.pk}
     # A grant of another post on the street gives no staff scope.
-    assign_perm("enterprises.sign_as_secretary", user, xy)
+    assign_perm("org.sign_as_secretary", user, xy)
     assert compute_scope(user).jurisdiction_ids == {ds.pk}
 
 
@@ -108,7 +108,7 @@ def test_a_cached_scope_follows_a_revoked_grant_at_once(client_for, personas, xy
 
     client = client_for("staff_xy")
     assert client.get(firm_xy.get_absolute_url()).status_code == 200  # scope now cached
-    remove_perm("enterprises.work_in_jurisdiction", personas["staff_xy"], xy)
+    remove_perm("org.work_in_jurisdiction", personas["staff_xy"], xy)
     assert client.get(firm_xy.get_absolute_url()).status_code == 404
 
 
@@ -123,7 +123,7 @@ def test_a_cached_scope_follows_a_role_change(client_for, personas, firm_xy):
 
 def test_a_joint_team_moved_to_another_street_changes_what_its_inspector_sees(client_for, personas, ds,
                                                                                firm_xy, firm_ds):
-    from inspections.models import PatrolTeam
+    from org.models import PatrolTeam
 
     client = client_for("inspector_xy")
     assert client.get(firm_xy.get_absolute_url()).status_code == 200

@@ -131,7 +131,7 @@ def test_the_admins_grant_pages_are_read_only(personas, xy, django_user_model):
     client = Client()
     client.force_login(root)
     staff = personas["staff_xy"]
-    url = f"/admin/enterprises/jurisdiction/{xy.pk}/permissions/"
+    url = f"/admin/org/jurisdiction/{xy.pk}/permissions/"
     response = client.get(url)
     assert response.status_code == 200 and 'id="grants-read-only"' in body(response) and "staff_xy" in body(response)
     assert 'name="submit_manage_user"' not in body(response)
@@ -139,7 +139,7 @@ def test_the_admins_grant_pages_are_read_only(personas, xy, django_user_model):
     manage = f"{url}user-manage/{staff.pk}/"
     assert client.post(manage, {"permissions": ["sign_as_secretary"]}).status_code == 403
     assert client.get(manage)["Location"] == reverse("people:detail", args=[staff.pk])
-    assert client.get("/admin/inspections/patrolteam/").status_code == 200
+    assert client.get("/admin/org/patrolteam/").status_code == 200
     assert client.get("/admin/accounts/user/add/").status_code == 403
     # The user's post fields are shown, not edited.
     response = client.get(f"/admin/accounts/user/{staff.pk}/change/")

@@ -71,6 +71,6 @@ def test_a_group_grant_drops_its_members_scopes_only(two_cached, ds, firm_ds):
     a.groups.add(group)
     assert not cached(a) and cached(b)
     assert client_a.get(firm_ds.get_absolute_url()).status_code == 404
-    assign_perm("enterprises.work_in_jurisdiction", group, ds)
+    assign_perm("org.work_in_jurisdiction", group, ds)
     assert not cached(a) and cached(b)
     assert client_a.get(firm_ds.get_absolute_url()).status_code == 200

@@ -10,7 +10,7 @@ from accounts.services import people as svc
 from accounts.services import user_create
 from approvals.rules import signer_posts
 from approvals.services.signatures import signature_add
-from inspections.models import PatrolTeam
+from org.models import PatrolTeam
 from tests.approvals import helpers as h
 from tests.conftest import PASSWORD
 from zhifu_reopen.errors import Conflict, DomainError

@@ -58,7 +58,7 @@ def colleague(staff):
     an application never takes its street step."""
     from accounts.models import Role, User
     from accounts.services import user_create
-    from enterprises.models import Jurisdiction
+    from org.models import Jurisdiction
 
     name = f"{staff.username}2"
     existing = User.objects.filter(username=name).first()

@@ -1,14 +1,14 @@
 import pytest
 
+from accounts.demo import ensure_users
 from approvals.demo import seed
 from approvals.models import Application, Decision
-from enterprises.management.commands.seed_demo import Command
 
 pytestmark = pytest.mark.django_db
 
 
 def test_seed_covers_every_state_chain_and_category(org):
-    Command().ensure_users()
+    ensure_users()
     assert seed() > 20
     statuses = set(Application.objects.values_list("status", flat=True))
     assert statuses == set(Application.Status.values)
@@ -25,9 +25,9 @@ def test_seed_covers_every_state_chain_and_category(org):
 
 def test_seed_gives_each_street_two_officials_and_the_filer_never_reviews(org):
     from approvals.services.common import street_officials_count
-    from enterprises.models import Jurisdiction
+    from org.models import Jurisdiction
 
-    Command().ensure_users()
+    ensure_users()
     seed()
     for code in ("370602001", "370602002"):
         assert street_officials_count(Jurisdiction.objects.get(code=code).pk) == 2

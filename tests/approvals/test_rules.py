@@ -68,7 +68,7 @@ def walkers(personas, xy):
         "liaison_xy")}
     people["staff_xy2"] = h.colleague(people["staff_xy"])
     both = user_create(username="both_xy", password="x" * 12, role=Role.STREET_SECRETARY, jurisdictions=[xy])
-    assign_perm("enterprises.sign_as_director", both, xy)
+    assign_perm("org.sign_as_director", both, xy)
     people["both_xy"] = both
     people["admin"] = User.objects.create_superuser("admin_walk", "a@example.com", "pw-zhifu-123")
     return people

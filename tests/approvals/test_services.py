@@ -318,7 +318,7 @@ def test_nobody_signs_for_another(personas, staff, firm_xy):
 
 def test_one_person_holding_both_posts_cannot_sign_twice(personas, staff, firm_xy, xy):
     both = user_create(username="both_xy", password="x" * 12, role=Role.STREET_SECRETARY, jurisdictions=[xy])
-    assign_perm("enterprises.sign_as_director", both, xy)
+    assign_perm("org.sign_as_director", both, xy)
     app = h.street_approved(staff, firm_xy)
     signature_add(user=both, application=app, post="secretary", opinion="同意")
     refused(lambda: signature_add(user=both, application=app, post="director", opinion="同意"), code="same_person")

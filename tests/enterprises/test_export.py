@@ -164,7 +164,7 @@ def test_the_export_link_carries_the_filters_the_list_shows(client_for, firms, d
 def test_the_prevention_mobile_is_masked_for_roles_that_may_not_see_it(client_for, personas, firms, user, full):
     """Only the street staff of the firm's street and the task force get the prevention contact's mobile;
     every other role's export (and the firm page) shows it masked like the roster's (issue 7 item 15)."""
-    from inspections.models import LiaisonAssignment
+    from enterprises.models import LiaisonAssignment
 
     firm = firms["xy_small"]
     LiaisonAssignment.objects.create(liaison=personas["liaison_xy"], enterprise=firm)

@@ -4,8 +4,8 @@ import pytest
 
 from approvals.services.signatures import signature_add
 from enterprises.history import history_visible
+from enterprises.models import LiaisonAssignment
 from enterprises.services.registry import enterprise_update
-from inspections.models import LiaisonAssignment
 from tests.approvals.helpers import street_approved
 
 OPINION = "材料齐全，同意"  # the street decision of tests.approvals.helpers.street_approved

@@ -96,7 +96,7 @@ def test_department_reviewer_sees_own_department(client_for, mixed):
 
 
 def test_liaison_sees_assigned_firms_with_a_counted_total(client_for, personas, mixed):
-    from inspections.models import LiaisonAssignment
+    from enterprises.models import LiaisonAssignment
 
     LiaisonAssignment.objects.create(liaison=personas["liaison_xy"], enterprise=mixed[1])
     response = client_for("liaison_xy").get(URL)
@@ -272,7 +272,7 @@ PERSONA_FILTERS = [
 
 
 def assert_counters_match(personas, extra=()):
-    from enterprises.models import Department, Jurisdiction
+    from org.models import Department, Jurisdiction
 
     cases = [*PERSONA_FILTERS, *extra]
     for jurisdiction in Jurisdiction.objects.all()[:3]:

@@ -127,8 +127,8 @@ def test_two_officials_registering_the_same_code_at_once_give_one_firm(org, monk
     """Two officials register the same code; the first commits while the second is at ``second_is``.
     Every timing gives one firm and the "already registered" refusal, never a ValidationError. The
     order is forced with events, not left to the scheduler."""
-    from enterprises.models import Jurisdiction
     from enterprises.services import registry
+    from org.models import Jurisdiction
     from tests.conftest import make_persona
 
     staff = make_persona("staff_xy")

@@ -35,7 +35,7 @@ def build_approvals(world):
     (large firm) in 向阳 under 工信局, and one at the street step in 东山."""
     from approvals.models import Application, Material, ReturningEmployee
     from approvals.validators import make_id_number
-    from enterprises.models import Department
+    from org.models import Department
     from tests.factories import EnterpriseFactory
 
     gxj, swj = Department.objects.get(code="gxj"), Department.objects.get(code="swj")

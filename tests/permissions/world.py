@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import SimpleNamespace
 
-from inspections.models import LiaisonAssignment
+from enterprises.models import LiaisonAssignment
 from tests.conftest import PERSONAS, make_persona
 from tests.factories import EnterpriseFactory
 
 
 def build_enterprises(world: SimpleNamespace) -> None:
-    from enterprises.models import Department, Jurisdiction
+    from org.models import Department, Jurisdiction
 
     xy = Jurisdiction.objects.get(code="370602001")
     ds = Jurisdiction.objects.get(code="370602002")

@@ -1,7 +1,11 @@
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from zhifu_reopen.jobs import job_create, job_enqueue, jobs_sweep
@@ -49,3 +53,20 @@ def test_jobs_are_visible_to_their_owner_only(client_for, personas):
     job = job_create(kind="enterprise_export", user=personas["staff_xy"])
     assert client_for("staff_xy").get(f"/jobs/{job.pk}/").status_code == 200
     assert client_for("staff_ds").get(f"/jobs/{job.pk}/").status_code == 404
+
+
+def test_a_service_finds_its_task_by_name_before_any_tasks_module_is_imported():
+    """Services queue their Celery task by its name (the tasks modules import the services, not the other
+    way round): a web process that has imported no tasks module yet still finds the task."""
+    code = (
+        "import django; django.setup()\n"
+        "from celery import current_app\n"
+        "assert 'enterprises.import' not in current_app.tasks, 'a tasks module was imported at set-up'\n"
+        "from zhifu_reopen.jobs import task_named\n"
+        "print(task_named('enterprises.import').name, task_named('placards.render').name)\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zhifu_reopen.settings"}
+    run = subprocess.run([sys.executable, "-c", code], env=env, cwd=settings.BASE_DIR, capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["enterprises.import", "placards.render"]

@@ -34,6 +34,7 @@ from .base import (
 )
 from .files import FileInfo, import_inspect
 from .service import (
+    IMPORT_TASK,
     JOB_MAX_ERRORS,
     enterprise_import,
     enterprise_import_start,
@@ -47,6 +48,7 @@ __all__ = [
     "HEADERS",
     "IGNORED_HEADERS",
     "IMPORT_ATTNAMES",
+    "IMPORT_TASK",
     "JOB_MAX_ERRORS",
     "MAX_ROWS",
     "MODES",

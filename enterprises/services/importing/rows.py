@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from accounts.scope import scope_for
+from org.models import Department, Jurisdiction
 from zhifu_reopen.punctuation import list_join
 
 from ...choices import CATEGORY_IMPORT_LABELS, SCALE_IMPORT_LABELS, Category, Scale
-from ...models import Department, Enterprise, Jurisdiction
+from ...models import Enterprise
 from ...validators import (
     MOBILE_RE,
     credit_code_warning,

@@ -7,18 +7,24 @@ from collections.abc import Callable
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.files import File
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.scope import scope_for
 from zhifu_reopen.errors import DomainError
+from zhifu_reopen.jobs import job_create, job_enqueue, job_fail, job_finish, job_progress, job_running
 from zhifu_reopen.models import AuditEntry
 
 from .base import HEADERS, MODE_REPORT, MODES, ImportResult
 from .files import _check_file, _Reader
 from .rows import _Lookups, _read_rows
 from .writer import _InlineRunner, _ThreadRunner, _Writer
+
+# The Celery task that runs an import job (enterprises.tasks binds import_job_run to this name): the
+# service queues it by name and the tasks module imports the service, not the other way round.
+IMPORT_TASK = "enterprises.import"
 
 
 def _require_importer(user) -> None:
@@ -88,12 +94,6 @@ def _run(runner, reader: _Reader, lookups: _Lookups, result: ImportResult, progr
 def enterprise_import_start(*, user, file, filename: str, mode: str, dry_run: bool, rows_estimate=None):
     """Queue a large import on a worker: a Job with the uploaded file; the task calls
     :func:`enterprise_import`. The file must already have passed :func:`import_inspect`."""
-    from django.core.files import File
-
-    from zhifu_reopen.jobs import job_create, job_enqueue
-
-    from ...tasks import enterprise_import_task
-
     if mode not in MODES:
         raise DomainError(_("未知的导入方式。"), code="mode")
     _require_importer(user)
@@ -105,7 +105,7 @@ def enterprise_import_start(*, user, file, filename: str, mode: str, dry_run: bo
         file.seek(0)
         suffix = PurePath(filename).suffix.lower()
         job.input_file.save(f"import-{job.pk}{suffix}", File(file), save=True)
-        job_enqueue(job, enterprise_import_task)
+        job_enqueue(job, IMPORT_TASK)
     return job
 
 
@@ -124,8 +124,6 @@ JOB_MAX_ERRORS = 2000
 def import_job_run(job_id: int) -> None:
     """Body of the import task: run the import saved on the job and record its result. Idempotent: a
     finished job, or one whose import already committed, is not run again."""
-    from zhifu_reopen.jobs import job_running
-
     with job_running(job_id) as job:
         if job is None:
             return
@@ -133,8 +131,6 @@ def import_job_run(job_id: int) -> None:
 
 
 def _import_job_body(job) -> None:
-    from zhifu_reopen.jobs import job_fail, job_finish, job_progress
-
     job_id = job.pk
     committed = import_result_for_job(job)
     if committed is not None:  # the import committed but the job was not closed (worker lost)

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from enterprises.models import Jurisdiction
+from org.models import Jurisdiction
 from placards.models import Placard
 from placards.rendering import FontUnavailable
 from placards.services import placards_print_to

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from inspections.models import PatrolTeam
-
-from .models import Community, Department, Grid, Jurisdiction
+from .models import Community, Department, Grid, Jurisdiction, PatrolTeam
 
 STREETS = [
     ("370602001", "向阳街道"), ("370602002", "东山街道"), ("370602003", "毓璜顶街道"),

@@ -1,13 +1,15 @@
-"""Small view helpers shared by every app."""
+"""Which pages a role may open: ``roles_required`` on a view, ``may_open`` for navigation and home
+blocks. Shared by every app's views; it sits with the roles it checks."""
 
 from __future__ import annotations
 
 from functools import lru_cache, wraps
 
 from django.core.exceptions import PermissionDenied
+from django.urls import resolve, reverse
 from django.utils.translation import gettext as _
 
-from accounts.scope import scope_for
+from .scope import scope_for
 
 
 def roles_required(*roles: str):
@@ -34,8 +36,6 @@ def roles_required(*roles: str):
 def page_roles(url_name: str) -> tuple[str, ...] | None:
     """The roles the page named ``url_name`` (no arguments) admits through its ``roles_required``;
     None when it admits every signed-in user. NoReverseMatch when there is no such page."""
-    from django.urls import resolve, reverse
-
     return getattr(resolve(reverse(url_name)).func, "allowed_roles", None)
 
 

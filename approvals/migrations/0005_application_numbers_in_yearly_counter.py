@@ -16,7 +16,7 @@ def backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("approvals", "0003_step_only_when_open"),
+        ("approvals", "0004_org_foreign_keys"),
         ("zhifu_reopen", "0005_yearly_counter"),
     ]
 

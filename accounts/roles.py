@@ -1,0 +1,19 @@
+"""The roles (岗位) a user acts in. Apart from the models so that the scope (``accounts.scope``) and the
+user model can both use them without importing each other."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    STREET_STAFF = "street_staff", _("街道/园区工作人员")
+    STREET_SECRETARY = "street_secretary", _("街道党工委书记")
+    STREET_DIRECTOR = "street_director", _("街道主任")
+    DEPARTMENT_REVIEWER = "department_reviewer", _("主管部门审核人")
+    TASK_FORCE = "task_force", _("区领导小组/工作专班")
+    INSPECTOR = "inspector", _("巡查人员")
+    LIAISON = "liaison", _("驻企联络员")
+    DISTRICT_ADMIN = "district_admin", _("区级系统管理员")
+
+
+STREET_ROLES = {Role.STREET_STAFF, Role.STREET_SECRETARY, Role.STREET_DIRECTOR}
