@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from accounts.scope import scope_for
 
-from .rendering import queue_rows_html
+from .queue_rows import queue_rows_html
 from .selectors import APPLICATION_ROLES, queue_page, reminders_unread
 
 

@@ -92,14 +92,14 @@ def ensure_placards(count: int) -> list[int]:
 
 
 def reference_pdf(d) -> bytes:
-    """The same page as placards.rendering.draw_placard, written as bare reportlab calls with every string
+    """The same page as placards.pdf.draw_placard, written as bare reportlab calls with every string
     (lines already broken) at hand: the yardstick of placard_render_ms."""
     import segno
     from reportlab.lib.colors import HexColor, black, white
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen.canvas import Canvas
 
-    from placards.rendering import FONT_NAME, ensure_font
+    from placards.pdf import FONT_NAME, ensure_font
 
     ensure_font()
     w, h = A4
@@ -202,7 +202,7 @@ def measure_render(ids: list[int], rounds: int = 60) -> tuple[float, float]:
     from bench.common import interleaved_medians
     from placards.models import Placard
     from placards.services.jobs import render_job_run
-    from placards.services.rendering import placard_data
+    from placards.services.placard_pdf import placard_data
     from zhifu_reopen.jobs import job_create
 
     sample = ids[: min(len(ids), 60)]

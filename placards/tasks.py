@@ -7,7 +7,7 @@ from celery import shared_task
 
 from zhifu_reopen.jobs import job_task_run
 
-from .rendering import FontUnavailable
+from .pdf import FontUnavailable
 from .services.issuing import RENDER_TASK
 from .services.jobs import render_job_run
 from .services.printing import PRINT_TASK, batch_print_run

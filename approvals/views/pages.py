@@ -28,7 +28,7 @@ from ..forms import (
     SignForm,
 )
 from ..models import Application, Material, Signature, Step
-from ..rendering import queue_rows_html
+from ..queue_rows import queue_rows_html
 from ..services.applications import application_create, application_update, submission_problems
 from ..services.deadlines import deadline_state, responsible_users, time_left_label
 from ..services.review import approval_blockers

@@ -1,8 +1,8 @@
 """The one write path for placards: issuing, rendering, batch printing, status and scans."""
 
 from .issuing import format_number, placard_issue, placard_render_request
+from .placard_pdf import placard_data, placard_render
 from .printing import batch_print_request, placards_print_to
-from .rendering import placard_data, placard_render
 from .status import (
     placard_reinstate,
     placard_revoke,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from zhifu_reopen.models import Job
 
 from ..models import Placard
-from .rendering import placard_draw, placard_load
+from .placard_pdf import placard_draw, placard_load
 
 
 def _qn(name: str) -> str:

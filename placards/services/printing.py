@@ -14,10 +14,10 @@ from zhifu_reopen.audit import audit_record
 from zhifu_reopen.errors import DomainError
 from zhifu_reopen.jobs import job_create, job_enqueue, job_finish, job_progress, job_running
 
-from .. import rendering, rules
+from .. import pdf, rules
 from ..models import Placard
 from ..selectors import placards_visible
-from .rendering import placard_data, qr_for
+from .placard_pdf import placard_data, qr_for
 
 BATCH_JOB = "placard_batch"
 # The Celery task that prints a batch job (placards.tasks binds batch_print_run to this name): the
@@ -28,7 +28,7 @@ MAX_BATCH = 5000
 PROGRESS_EVERY = 20
 
 
-def _iter_data(ids: Sequence[int]) -> Iterator[rendering.PlacardData]:
+def _iter_data(ids: Sequence[int]) -> Iterator[pdf.PlacardData]:
     """Placards in the given order, loaded a chunk at a time (memory stays flat)."""
     for start in range(0, len(ids), CHUNK):
         chunk = list(ids[start:start + CHUNK])
@@ -46,7 +46,7 @@ def _iter_data(ids: Sequence[int]) -> Iterator[rendering.PlacardData]:
 
 def placards_print_to(target, ids: Sequence[int], on_page: Callable[[int], None] | None = None) -> int:
     """Write the placards ``ids`` as one PDF to ``target`` (a path or binary file); returns pages."""
-    return rendering.render_many(_iter_data(ids), target, on_page=on_page,
+    return pdf.render_many(_iter_data(ids), target, on_page=on_page,
                                  title=_("准许复工公示牌（批量打印）"))
 
 

@@ -7,7 +7,7 @@ LIST_ROLES = each((*STREET_XY, *STREET_DS, "taskforce"), 200)
 
 
 def build_placards(world):
-    from placards.services.rendering import placard_render
+    from placards.services.placard_pdf import placard_render
     from tests.placards.helpers import approve
 
     world.placard_xy = approve(world.firm_xy, world.users["secretary_xy"])

@@ -9,9 +9,9 @@ from django.conf import settings
 from PIL import Image
 from pypdf import PdfReader
 
-from placards import rendering
+from placards import pdf
 from placards.services.jobs import render_job_run
-from placards.services.rendering import placard_data, placard_render
+from placards.services.placard_pdf import placard_data, placard_render
 from zhifu_reopen.models import Job
 
 from .helpers import approve
@@ -39,8 +39,8 @@ def rendered(firm_xy, personas):
 
 
 def test_pdf_text_holds_header_firm_and_facts(rendered):
-    placard, pdf = rendered
-    reader = PdfReader(BytesIO(pdf))
+    placard, content = rendered
+    reader = PdfReader(BytesIO(content))
     assert len(reader.pages) == 1
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 portrait
@@ -53,9 +53,9 @@ def test_pdf_text_holds_header_firm_and_facts(rendered):
 
 
 def test_font_is_embedded_as_subset(rendered, tmp_path):
-    _placard, pdf = rendered
+    _placard, content = rendered
     path = tmp_path / "p.pdf"
-    path.write_bytes(pdf)
+    path.write_bytes(content)
     out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     fonts = [line.split() for line in out.splitlines()[2:]]
     assert fonts, out
@@ -66,23 +66,23 @@ def test_font_is_embedded_as_subset(rendered, tmp_path):
 
 
 def test_qr_decodes_to_the_verify_url(rendered, tmp_path):
-    placard, pdf = rendered
-    assert decode_qr(pdf, tmp_path) == [f"{settings.PUBLIC_BASE_URL}/v/{placard.token}/"]
+    placard, content = rendered
+    assert decode_qr(content, tmp_path) == [f"{settings.PUBLIC_BASE_URL}/v/{placard.token}/"]
 
 
 def test_rerender_overwrites_the_one_file(rendered, settings):
-    placard, pdf = rendered
+    placard, content = rendered
     again = placard_render(placard.pk)
     assert again.pdf.name == placard.pdf.name
     files = list((settings.MEDIA_ROOT / "placards" / str(placard.year)).iterdir())
     assert [f.name for f in files] == [f"{placard.year}-00001.pdf"]
-    assert again.pdf.read() == pdf  # deterministic output
+    assert again.pdf.read() == content  # deterministic output
 
 
 def test_missing_font_fails_the_job_loudly(firm_xy, personas, monkeypatch, tmp_path,
                                            django_capture_on_commit_callbacks):
-    monkeypatch.setattr(rendering, "_font_ready", False)
-    monkeypatch.setattr(rendering, "FONT_PATH", tmp_path / "nope.ttc")
+    monkeypatch.setattr(pdf, "_font_ready", False)
+    monkeypatch.setattr(pdf, "FONT_PATH", tmp_path / "nope.ttc")
     with django_capture_on_commit_callbacks(execute=True):
         placard = approve(firm_xy, personas["taskforce"])
     job = Job.objects.get(pk=placard.render_job_id)
@@ -95,8 +95,8 @@ def test_missing_font_fails_the_job_loudly(firm_xy, personas, monkeypatch, tmp_p
 def test_unusable_font_is_refused(tmp_path):
     bad = tmp_path / "bad.ttc"
     bad.write_bytes(b"not a font at all")
-    with pytest.raises(rendering.FontUnavailable, match="无法使用"):
-        rendering.ensure_font(bad)
+    with pytest.raises(pdf.FontUnavailable, match="无法使用"):
+        pdf.ensure_font(bad)
 
 
 def test_font_without_chinese_is_refused():
@@ -105,8 +105,8 @@ def test_font_without_chinese_is_refused():
 
     if not os.path.exists(latin):
         pytest.skip("no DejaVu font on this machine")
-    with pytest.raises(rendering.FontUnavailable, match="缺少汉字字形"):
-        rendering.ensure_font(latin)
+    with pytest.raises(pdf.FontUnavailable, match="缺少汉字字形"):
+        pdf.ensure_font(latin)
 
 
 def test_render_job_is_idempotent(firm_xy, personas):
@@ -126,8 +126,8 @@ def test_long_names_wrap_inside_the_page(xy, personas):
                              address="烟台市芝罘区" + "某某路" * 30 + "1号")
     placard = approve(firm, personas["taskforce"])
     data = placard_data(placard)
-    pdf = rendering.render_pdf(data)
-    text = PdfReader(BytesIO(pdf)).pages[0].extract_text().replace("\n", "")
+    content = pdf.render_pdf(data)
+    text = PdfReader(BytesIO(content)).pages[0].extract_text().replace("\n", "")
     assert "超长名称超长名称" in text
 
 
@@ -135,7 +135,7 @@ def test_qr_modules_are_kept_and_follow_the_public_url(rendered, settings, tmp_p
     placard, _pdf = rendered
     placard.refresh_from_db()
     assert placard.qr_url == placard.verify_url and placard.qr_matrix
-    assert rendering.qr_matrix_loads(placard.qr_matrix) == rendering.qr_matrix(placard.verify_url)
+    assert pdf.qr_matrix_loads(placard.qr_matrix) == pdf.qr_matrix(placard.verify_url)
     settings.PUBLIC_BASE_URL = "https://fugong.zhifu.gov.cn"
     again = placard_render(placard.pk)
     assert decode_qr(again.pdf.read(), tmp_path) == [f"https://fugong.zhifu.gov.cn/v/{placard.token}/"]

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from org.models import Jurisdiction
 from placards.models import Placard
-from placards.rendering import FontUnavailable
+from placards.pdf import FontUnavailable
 from placards.services import placards_print_to
 
 

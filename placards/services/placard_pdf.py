@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from .. import rendering
+from .. import pdf
 from ..models import Placard
 
 
@@ -20,16 +20,16 @@ def qr_for(placard: Placard) -> tuple[tuple[bytes, ...], bool]:
     computed (second value True: store them)."""
     url = placard.verify_url
     if placard.qr_matrix and placard.qr_url == url:
-        return rendering.qr_matrix_loads(placard.qr_matrix), False
-    matrix = rendering.qr_matrix(url)
-    placard.qr_url, placard.qr_matrix = url, rendering.qr_matrix_dumps(matrix)
+        return pdf.qr_matrix_loads(placard.qr_matrix), False
+    matrix = pdf.qr_matrix(url)
+    placard.qr_url, placard.qr_matrix = url, pdf.qr_matrix_dumps(matrix)
     return matrix, True
 
 
-def placard_data(placard: Placard, matrix: tuple[bytes, ...] | None = None) -> rendering.PlacardData:
+def placard_data(placard: Placard, matrix: tuple[bytes, ...] | None = None) -> pdf.PlacardData:
     firm = placard.enterprise
     jurisdiction = firm.jurisdiction
-    return rendering.PlacardData(
+    return pdf.PlacardData(
         number=placard.number,
         code=placard.code,
         firm_name=firm.name,
@@ -55,7 +55,7 @@ def placard_draw(placard: Placard) -> str:
     """Draw the placard and store it under its one file name (a re-run overwrites, never adds); the row
     is not written here (``placard.qr_*`` may have been filled in). Returns the file name."""
     matrix, _new = qr_for(placard)
-    content = rendering.render_pdf(placard_data(placard, matrix))
+    content = pdf.render_pdf(placard_data(placard, matrix))
     name = pdf_name(placard)
     if default_storage.exists(name):
         default_storage.delete(name)
