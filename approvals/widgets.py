@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from accounts.scope import scope_for
 
-from .queue_rows import queue_rows_html
+from .queue_rows import queue_rows
 from .selectors import APPLICATION_ROLES, queue_page, reminders_unread
 
 
@@ -15,5 +15,5 @@ def queue_widget(request):
         return None
     page = queue_page(request.user, size=10)
     return {"title": _("复工审批待办"), "template": "approvals/_queue_widget.html",
-            "context": {"page": page, "rows_html": queue_rows_html(page.rows),
+            "context": {"page": page, "rows": queue_rows(page.rows),
                         "reminders": reminders_unread(request.user)}}

@@ -6,8 +6,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -77,16 +77,10 @@ def _filter_fields(user, filters: selectors.EnterpriseFilters, static: dict,
         "jurisdiction": [("", static["all_jurisdictions"]), *((str(pk), name) for pk, name in jurisdictions)],
         **static["choices"],
     }
-    selected = mark_safe(" selected")
     fields = [{"name": "q", "label": static["labels"]["q"], "value": filters.q}]
     for name in ("jurisdiction", "scale", "category", "status"):
-        fields.append({
-            "name": name, "label": static["labels"][name],
-            "options_html": format_html_join(
-                "", '<option value="{}"{}>{}</option>',
-                ((v, selected if v == current[name] else "", label) for v, label in choices[name]),
-            ),
-        })
+        fields.append({"name": name, "label": static["labels"][name], "options": choices[name],
+                       "current": current[name]})
     return fields
 
 
@@ -114,7 +108,7 @@ def enterprise_list(request):
     htmx = bool(request.headers.get("HX-Request"))
     params = filters.as_params()
     context = {
-        # The rows (jinja2/enterprises/_rows.html) …
+        # The rows (templates/enterprises/_rows.html) …
         "rows": page.rows,
         "labels": static["row_labels"],
         "status_colours": OPERATING_STATUS_COLOURS,
@@ -160,10 +154,7 @@ def _duplicate_message(user, code: str, exclude_pk=None):
         return None
     if not selectors.enterprises_visible(user).filter(pk=existing.pk).exists():
         return _("统一社会信用代码 %(code)s 已在本区其他辖区登记，请勿重复登记。") % {"code": existing.credit_code}
-    return format_html(
-        _("统一社会信用代码 {} 已登记为 <a href=\"{}\">{}</a>，请勿重复登记。"),
-        existing.credit_code, existing.get_absolute_url(), existing.name,
-    )
+    return mark_safe(render_to_string("enterprises/_duplicate_code.html", {"enterprise": existing}))
 
 
 def _save_form(request, form, *, instance=None):
@@ -254,11 +245,15 @@ def credit_code_check(request):
     try:
         validate_credit_code(code)
     except ValidationError as exc:
-        return HttpResponse(format_html('<span class="tag danger">{}</span>', exc.messages[0]))
+        return _code_check(request, "danger", exc.messages[0])
     duplicate = _duplicate_message(request.user, code)
     if duplicate:
-        return HttpResponse(format_html('<span class="tag danger">{}</span>', duplicate))
+        return _code_check(request, "danger", duplicate)
     warning = credit_code_warning(code)
     if warning:
-        return HttpResponse(format_html('<span class="tag warning">{}</span>', warning))
-    return HttpResponse(format_html('<span class="tag success">{}</span>', _("格式与校验位正确")))
+        return _code_check(request, "warning", warning)
+    return _code_check(request, "success", _("格式与校验位正确"))
+
+
+def _code_check(request, tone: str, message) -> HttpResponse:
+    return render(request, "enterprises/_code_check.html", {"tone": tone, "message": message})

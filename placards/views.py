@@ -9,7 +9,7 @@ from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import roles_required
@@ -193,7 +193,7 @@ UNDER_REVIEW_WORD = gettext_lazy("有效 · 准许复工（变更审核中）")
 def _public_page(name: str, context: dict, status: int = 200) -> HttpResponse:
     """The public pages render without context processors (no session, no navigation): a scan costs
     one SELECT and a template."""
-    response = HttpResponse(engines["django"].get_template(name).render(context), status=status)
+    response = HttpResponse(engines["jinja2"].get_template(name).render(context), status=status)
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
@@ -218,5 +218,6 @@ def verify(request, token: str):
         "under_review": under_review,
         "firm_name": row["enterprise__name"], "unit": row["enterprise__jurisdiction__name"],
         "approved_on": row["approved_on"],  # formatted by the page, in the reader's language
+        "day_format": pgettext("date format", "Y年n月j日"), "moment_format": pgettext("date format", "Y年n月j日 H:i"),
         "changed_at": timezone.localtime(row["status_changed_at"]),
     })

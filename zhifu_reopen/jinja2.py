@@ -1,22 +1,101 @@
+"""The one template engine of the product's pages: Jinja2, autoescaping on (settings.TEMPLATES).
+
+Every page extends ``templates/base.html``. What the templates may call is set here and nowhere else:
+
+- globals: ``static``, ``url(name, *args, **kwargs)``, ``get_language``, ``get_messages``, ``colon()``
+  and the hooks the settings name (``OPTIONS["hooks"]``: the navigation, and the panels an upper app
+  lends a lower app's page, such as the firm page's applications), imported by dotted path so that
+  this base module imports no app;
+- filters: Django's ``date``, ``time``, ``filesizeformat``, ``truncatechars``, ``yesno``, and the
+  punctuation of :mod:`zhifu_reopen.punctuation` (``parenthesised``, ``list_join``), which put
+  full-width punctuation around data in Chinese and ASCII in English;
+- ``_``/``gettext``/``ngettext`` (Django's catalog). Write ``{{ _("文字") }}`` for a string and
+  ``{{ _("第%(n)s轮")|format(n=round) }}`` for one with values, so that ``makemessages`` finds it
+  (it reads ``_("…")`` in a template's ``{{ }}``, as in a Django template). ``format`` here escapes the
+  text and each value but one already marked safe (a link built with ``{% set link %}…{% endset %}``),
+  so a translated sentence may carry a link without any HTML in its msgid.
+
+Django's backend adds ``request``, ``csrf_input`` and ``csrf_token`` to every context. The backend
+below is Django's, but a render also sends ``template_rendered`` as Django's own engine does, so that
+tests read ``response.context`` and ``assertTemplateUsed`` for these pages too.
+"""
+
+from __future__ import annotations
+
 from django.contrib.messages import get_messages
+from django.template import defaultfilters
+from django.template.backends import jinja2 as django_jinja2
+from django.test.signals import template_rendered
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.module_loading import import_string
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext, pgettext
+from jinja2 import Environment, pass_eval_context
+from markupsafe import Markup, escape
 
-from jinja2 import Environment
+from . import punctuation
 
 
-def environment(*, navigation: str, **options) -> Environment:
-    """Jinja2 for the hot pages (the firm list at district scale): the same layout as
-    templates/base.html, in jinja2/base.html. Django's backend adds ``request``, ``csrf_input`` and
-    ``csrf_token`` to every context; the navigation comes from the same function as the Django pages,
-    named in the settings (``navigation``: its dotted path) — this base module imports no app."""
+class Template(django_jinja2.Template):
+    @property
+    def name(self) -> str:
+        return self.template.name
+
+    def render(self, context=None, request=None):
+        html = super().render(context, request)
+        if template_rendered.receivers:  # only in tests (django.test.utils.setup_test_environment)
+            template_rendered.send(sender=self, template=self, context={**(context or {}), "request": request})
+        return html
+
+
+class Jinja2(django_jinja2.Jinja2):
+    def from_string(self, template_code):
+        return Template(self.env.from_string(template_code), self)
+
+    def get_template(self, template_name):
+        return Template(super().get_template(template_name).template, self)
+
+
+def url(name: str, *args, **kwargs) -> str:
+    """``{{ url("approvals:detail", application.pk) }}``."""
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def colon() -> str:
+    return pgettext("punctuation", "：")
+
+
+def parenthesised(value) -> Markup:
+    """（…） in Chinese, " (…)" in English; the value is escaped."""
+    return Markup(pgettext("parenthesis", "（%(text)s）")) % {"text": value}
+
+
+def list_join(values) -> Markup:
+    """甲、乙 / 甲, 乙; each value is escaped."""
+    return Markup(punctuation.list_join(escape(v) for v in values))
+
+
+@pass_eval_context
+def format_escaped(eval_ctx, value, *args, **kwargs):
+    """``"%(n)s 家"|format(n=count)``: printf-style, every part escaped once."""
+    if eval_ctx.autoescape:
+        return Markup(escape(value)) % (kwargs or args)
+    return str(value) % (kwargs or args)
+
+
+def environment(*, hooks: dict[str, str], **options) -> Environment:
     options.setdefault("extensions", []).append("jinja2.ext.i18n")
     env = Environment(**options)
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    env.install_gettext_callables(gettext, ngettext, newstyle=False)
     env.globals.update({
-        "static": static, "url": reverse, "get_language": get_language, "get_messages": get_messages,
-        "navigation": import_string(navigation),
+        "static": static, "url": url, "get_language": get_language, "get_messages": get_messages,
+        "colon": colon,
+        **{name: import_string(path) for name, path in hooks.items()},
+    })
+    env.filters.update({
+        "date": defaultfilters.date, "time": defaultfilters.time,
+        "filesizeformat": defaultfilters.filesizeformat, "truncatechars": defaultfilters.truncatechars,
+        "yesno": defaultfilters.yesno,
+        "parenthesised": parenthesised, "list_join": list_join, "format": format_escaped,
     })
     return env

@@ -95,17 +95,30 @@ WSGI_APPLICATION = "zhifu_reopen.wsgi.application"
 
 TEMPLATES = [
     {
-        # Hot list rows (tens of thousands of firms) render through Jinja2: see PERFORMANCE.md.
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "jinja2"],
+        # Every page of the product renders through Jinja2 from the top-level templates/ folder, on one
+        # layout (templates/base.html), autoescaping on. It is the one engine because the hot lists
+        # (the firm list at district scale, the 待办 queue) cost several times more through Django's.
+        "BACKEND": "zhifu_reopen.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": False,
-        # The navigation is wired here by its dotted path, as the Django engine's context processors are.
-        "OPTIONS": {"environment": "zhifu_reopen.jinja2.environment", "autoescape": True,
-                    "navigation": "accounts.context_processors.navigation"},
+        "OPTIONS": {
+            "environment": "zhifu_reopen.jinja2.environment",
+            "autoescape": True,
+            "context_processors": ["django.contrib.auth.context_processors.auth"],
+            # Globals an upper app lends the pages of the apps below it (the layers run one way, so the
+            # base module names them here by dotted path and imports no app).
+            "hooks": {
+                "navigation": "accounts.context_processors.navigation",
+                "enterprise_applications": "approvals.template_hooks.enterprise_applications",
+                "application_placard": "placards.template_hooks.application_placard",
+            },
+        },
     },
     {
+        # Django admin only (its own templates and django-guardian's, and the override in
+        # zhifu_reopen/templates/admin/); no product page is found here.
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -113,7 +126,6 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.navigation",
             ],
         },
     },

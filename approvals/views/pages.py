@@ -28,7 +28,7 @@ from ..forms import (
     SignForm,
 )
 from ..models import Application, Material, Signature, Step
-from ..queue_rows import queue_rows_html
+from ..queue_rows import queue_rows
 from ..services.applications import application_create, application_update, submission_problems
 from ..services.deadlines import deadline_state, responsible_users, time_left_label
 from ..services.review import approval_blockers
@@ -66,7 +66,7 @@ def queue(request):
         escalated = tab == "escalated"
         context["page"] = selectors.queue_page(request.user, after=text_param(request.GET, "after"),
                                                escalated=escalated)
-        context["rows_html"] = queue_rows_html(context["page"].rows)
+        queue_rows(context["page"].rows)
         context["reminders"] = selectors.reminders_unread(request.user, limit=20)
     return render(request, "approvals/queue.html", context)
 
