@@ -114,8 +114,7 @@ def enterprise_list(request):
         "status_colours": OPERATING_STATUS_COLOURS,
         "category_colours": CATEGORY_COLOURS,
         "detail_prefix": reverse("enterprises:detail", args=[0])[:-2],
-        # … and the page around them: the whole page is Jinja2 (PERFORMANCE.md: a third of the time of
-        # Django templates for the same markup).
+        # … and the page around them.
         "filter_fields": None if htmx else _filter_fields(request.user, filters, static, names),
         "page": page,
         "params": params,
