@@ -25,12 +25,12 @@ from __future__ import annotations
 from django.contrib.messages import get_messages
 from django.template import defaultfilters
 from django.template.backends import jinja2 as django_jinja2
-from django.test.signals import template_rendered
 from django.templatetags.static import static
+from django.test.signals import template_rendered
 from django.urls import reverse
 from django.utils.module_loading import import_string
 from django.utils.translation import get_language, gettext, ngettext, pgettext
-from jinja2 import Environment, pass_eval_context
+from jinja2 import ChainableUndefined, Environment, pass_eval_context
 from markupsafe import Markup, escape
 
 from . import punctuation
@@ -85,6 +85,9 @@ def format_escaped(eval_ctx, value, *args, **kwargs):
 
 def environment(*, hooks: dict[str, str], **options) -> Environment:
     options.setdefault("extensions", []).append("jinja2.ext.i18n")
+    # As in Django's templates, a value a view did not pass (``application`` on the "new" form) is
+    # empty, and so is any attribute of it, rather than an error.
+    options["undefined"] = ChainableUndefined  # Django's backend sets its own default first
     env = Environment(**options)
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
     env.globals.update({
