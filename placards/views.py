@@ -216,6 +216,7 @@ def verify(request, token: str):
     return _public_page("placards/verify.html", {
         "placard": row, "status_word": UNDER_REVIEW_WORD if under_review else STATUS_WORDS[row["status"]],
         "under_review": under_review,
+        # firm_name: the enterprise's name, under the key templates/placards/verify.html reads
         "firm_name": row["enterprise__name"], "unit": row["enterprise__jurisdiction__name"],
         "approved_on": row["approved_on"],  # formatted by the page, in the reader's language
         "changed_at": timezone.localtime(row["status_changed_at"]),

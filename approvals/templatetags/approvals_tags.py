@@ -9,7 +9,7 @@ register = template.Library()
 
 @register.inclusion_tag("approvals/_enterprise_applications.html", takes_context=True)
 def enterprise_applications(context, enterprise):
-    """The firm page's list of its applications (scoped to the viewer), with a "new" button for its
+    """The enterprise page's list of its applications (scoped to the viewer), with a "new" button for its
     street's officials."""
     user = context["request"].user
     role = getattr(user, "role", "")

@@ -49,7 +49,7 @@ def _unique_code() -> str:
 
 
 def reopen_day(application, approved_at):
-    """准许复工日期: the approval day, or the later day the firm asked to reopen on."""
+    """准许复工日期: the approval day, or the later day the enterprise asked to reopen on."""
     day = approved_at.date()
     requested = application.requested_reopen_on
     return max(day, requested) if requested else day

@@ -1,4 +1,4 @@
-"""Suspend, revoke, reinstate: the placard always tells the truth about whether the firm may be open.
+"""Suspend, revoke, reinstate: the placard always tells the truth about whether the enterprise may be open.
 Who may, from which status, to which: ``placards.rules`` (the task force acts on the page; the
 inspections work calls these from a stop-work finding, inspector in scope)."""
 

@@ -11,8 +11,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def placard(firm_xy, personas):
-    return approve(firm_xy, personas["secretary_xy"])
+def placard(enterprise_xy, personas):
+    return approve(enterprise_xy, personas["secretary_xy"])
 
 
 def test_suspend_reinstate_revoke_cycle(placard, personas):
