@@ -7,11 +7,12 @@ the application page asks ``may`` which actions to show; ``roles_required`` and 
 ``roles_for``. How a table is written: ``zhifu_reopen.rules``. The walk ``tests/approvals/test_rules.py``
 takes every (state, action, persona) of this table against the services.
 
-Scopes used here: ``jurisdiction`` (the enterprise's street is one of the user's), ``department`` (the enterprise's
-industry department is the reviewer's), ``district`` (the task force), ``other_official`` (an official of
-the enterprise's street who did not file this round — or, with ``APPROVALS_SOLE_OFFICIAL_MAY_REVIEW`` in a street
-with a single official, the filer, noted on the timeline), ``secretary_post`` / ``director_post`` (holds
-that post for the enterprise's street by a django-guardian grant: the right comes from the grant).
+Scopes used here: ``jurisdiction`` (the enterprise's street is one of the user's), ``department`` (the
+enterprise's industry department is the reviewer's), ``district`` (the task force), ``other_official`` (an
+official of the enterprise's street who did not file this round — or, with
+``APPROVALS_SOLE_OFFICIAL_MAY_REVIEW`` in a street with a single official, the filer, noted on the timeline),
+``secretary_post`` / ``director_post`` (holds that post for the enterprise's street by a django-guardian
+grant: the right comes from the grant).
 """
 
 from __future__ import annotations

@@ -103,8 +103,8 @@ def add_applications(count: int, *, serial_start: int, enterprises: list[tuple],
 
 
 def _enterprises(limit: int) -> list[tuple]:
-    """The bench's enterprises: taken from the top of the id range, so the lowest ids stay free of applications
-    for the modules that need enterprises without one."""
+    """The bench's enterprises: taken from the top of the id range, so the lowest ids stay free of
+    applications for the modules that need enterprises without one."""
     from enterprises.models import Enterprise
 
     return list(

@@ -52,8 +52,8 @@ def _figure(name, value, unit, note=""):
 
 
 def ensure_placards(count: int) -> list[int]:
-    """At least ``count`` placards (bench enterprises approved in bulk; placards issued through the service with
-    the render job left pending so setting up renders nothing). Returns their ids in number order."""
+    """At least ``count`` placards (bench enterprises approved in bulk; placards issued through the service
+    with the render job left pending so setting up renders nothing). Returns their ids in number order."""
     from unittest import mock
 
     from django.db import transaction

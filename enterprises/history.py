@@ -12,8 +12,8 @@ from .models import Enterprise
 
 HISTORY_SIZE = 50
 
-# The registry's own entries (the enterprise, its survey visits) are shown to whoever sees the enterprise. Entries
-# about another app's subjects (an application's decisions, opinions, materials, roster; the placard
+# The registry's own entries (the enterprise, its survey visits) are shown to whoever sees the enterprise.
+# Entries about another app's subjects (an application's decisions, opinions, materials, roster; the placard
 # that follows) are shown only where that app admits them: each app above the registry adds a reader
 # (in its AppConfig.ready), ``reader(user, enterprise) -> Q`` over the enterprise's audit entries. Without a
 # reader an app's entries are not shown.

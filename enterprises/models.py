@@ -1,5 +1,5 @@
-"""The enterprise registry: enterprises, their survey visits and the liaisons stationed in them. The org objects a
-enterprise belongs to (street, community, grid, department) are the layer below, in ``org``."""
+"""The enterprise registry: enterprises, their survey visits and the liaisons stationed in them. The org
+objects an enterprise belongs to (street, community, grid, department) are the layer below, in ``org``."""
 
 from __future__ import annotations
 

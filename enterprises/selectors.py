@@ -66,9 +66,9 @@ def mask_mobile(mobile: str) -> str:
 
 
 def contact_mobile_visible(user):
-    """Who may see an enterprise's prevention contact's mobile in full: the street staff of the enterprise's street and
-    the task force (and superusers); everyone else sees it masked (mask_mobile). Returns a predicate on
-    the enterprise's jurisdiction id, so an export decides row by row."""
+    """Who may see an enterprise's prevention contact's mobile in full: the street staff of the enterprise's
+    street and the task force (and superusers); everyone else sees it masked (mask_mobile). Returns a
+    predicate on the enterprise's jurisdiction id, so an export decides row by row."""
     scope = scope_for(user)
     if user.is_superuser or scope.role == Role.TASK_FORCE:
         return lambda jurisdiction_id: True
@@ -270,7 +270,8 @@ def enterprise_list_page(user, filters: EnterpriseFilters, *, after: str = "", b
 
 
 def survey_coverage(user, days: int | None = None) -> list[dict]:
-    """Per jurisdiction in the user's scope: enterprises, enterprises visited within ``days`` days, and the share."""
+    """Per jurisdiction in the user's scope: enterprises, enterprises visited within ``days`` days, and the
+    share."""
     days = days or settings.SURVEY_COVERAGE_DAYS
     since = date.today() - timedelta(days=days)
     scope = scope_for(user)

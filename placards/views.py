@@ -27,9 +27,9 @@ from .services.scans import rate_limited, scan_record
 
 PAGE_SIZE = 50
 ACTION_LABELS = {
-    "placard_issue": gettext_lazy("发放公示牌"), "placard_reprint": gettext_lazy("重新生成"),
-    "placard_suspend": gettext_lazy("暂停"), "placard_revoke": gettext_lazy("撤销"),
-    "placard_reinstate": gettext_lazy("恢复有效"),
+    "placard.issue": gettext_lazy("发放公示牌"), "placard.reprint": gettext_lazy("重新生成"),
+    "placard.suspend": gettext_lazy("暂停"), "placard.revoke": gettext_lazy("撤销"),
+    "placard.reinstate": gettext_lazy("恢复有效"),
 }
 
 

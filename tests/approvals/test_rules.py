@@ -119,8 +119,8 @@ def _withdrawn(w, enterprise):
 
 
 DUAL, THREE = Application.Chain.DUAL_SIGNATURE, Application.Chain.THREE_PARTY
-# name → (enterprise scale, builder, the state key the table sees). Every (status, step) an application reaches,
-# in the chain that reaches it; where no row of the table tells the chains apart (draft, returned,
+# name → (enterprise scale, builder, the state key the table sees). Every (status, step) an application
+# reaches, in the chain that reaches it; where no row of the table tells the chains apart (draft, returned,
 # rejected, withdrawn: ``chain=ANY``) one chain is walked — test_the_walk_covers… checks that.
 STATES = {
     "draft": ("small", lambda w, f: h.draft(w["staff_xy"], f), (S.DRAFT, "", DUAL)),

@@ -1,5 +1,5 @@
-"""Issue 3 journeys in headless Chromium: (a) a small enterprise from draft to approved, the two signatures given
-in two separate browser sessions; (b) a large enterprise through the three steps with one return and
+"""Issue 3 journeys in headless Chromium: (a) a small enterprise from draft to approved, the two signatures
+given in two separate browser sessions; (b) a large enterprise through the three steps with one return and
 resubmission; (c) a green-channel enterprise at the top of a queue."""
 
 from datetime import date, timedelta

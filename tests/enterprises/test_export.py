@@ -162,8 +162,9 @@ def test_the_export_link_carries_the_filters_the_list_shows(client_for, enterpri
     ("inspector_xy", False), ("liaison_xy", False),
 ])
 def test_the_prevention_mobile_is_masked_for_roles_that_may_not_see_it(client_for, personas, enterprises, user, full):
-    """Only the street staff of the enterprise's street and the task force get the prevention contact's mobile;
-    every other role's export (and the enterprise page) shows it masked like the roster's (issue 7 item 15)."""
+    """Only the street staff of the enterprise's street and the task force get the prevention contact's
+    mobile; every other role's export (and the enterprise page) shows it masked like the roster's (issue 7
+    item 15)."""
     from enterprises.models import LiaisonAssignment
 
     enterprise = enterprises["xy_small"]

@@ -47,7 +47,7 @@ def test_the_enterprise_page_shows_no_decision_nor_opinion_to_them(client_for, a
     body = response.content.decode()
     assert response.status_code == 200
     assert "人数核实" in body  # the enterprise's own history is there
-    for secret in (OPINION, "书记同意", "主任同意", "application.", "placard_"):
+    for secret in (OPINION, "书记同意", "主任同意", "application.", "placard."):
         assert secret not in body
 
 
@@ -78,7 +78,7 @@ def test_the_history_reads_in_words_and_local_times(client_for, personas, approv
     local = timezone.localtime(timezone.datetime.fromisoformat(raw_deadline)).strftime("%Y-%m-%d %H:%M")
 
     history = _history(client_for("staff_xy"), approved_enterprise)
-    for raw in ("enterprise.update", "survey.record", "application.submit", "placard_issue",
+    for raw in ("enterprise.update", "survey.record", "application.submit", "placard.issue",
                 "employee_count", "step_deadline", "observed_status", "draft", "submitted", raw_deadline, "+00:00"):
         assert raw not in history, raw
     for words in ("修改企业信息", "员工人数", "记录走访", "现场状态", "已复工", "提交复工申请", "草稿", "待审核",

@@ -89,7 +89,7 @@ def test_a_rejected_change_revokes_the_placard_and_the_enterprise_is_no_longer_r
     assert enterprise_xy.operating_status == "not_reopened"
     html = verify(placard)
     assert 'data-status="revoked"' in html and "变更后返岗人员不符合防控要求" in html and "变更审核中" not in html
-    revoke = AuditEntry.objects.get(action="placard_revoke", target_id=placard.pk)
+    revoke = AuditEntry.objects.get(action="placard.revoke", target_id=placard.pk)
     assert revoke.actor == reviewer
     assert AuditEntry.objects.filter(action="enterprise.reopen_revoked", target_id=enterprise_xy.pk).count() == 1
 
@@ -146,7 +146,7 @@ def test_a_revoked_placard_is_not_drawn_again(personas, enterprise_xy):
     r = c.post(reverse("placards:reprint", args=[placard.pk]))
     assert r.status_code == 409 and "已撤销" in r.text and "不能重新生成" in r.text
     assert Job.objects.count() == jobs
-    assert not AuditEntry.objects.filter(action="placard_reprint", target_id=placard.pk).exists()
+    assert not AuditEntry.objects.filter(action="placard.reprint", target_id=placard.pk).exists()
     r = c.post(reverse("placards:batch"), {"ids": [placard.pk]})
     assert Job.objects.count() == jobs
 

@@ -28,7 +28,7 @@ def test_approval_issues_placard_with_number_token_and_code(enterprise_xy, perso
     assert placard.status == Placard.Status.VALID
     assert placard.approved_headcount == 12
     assert str(placard.approved_on) == "2020-02-15"
-    assert AuditEntry.objects.filter(action="placard_issue", target_id=placard.pk).exists()
+    assert AuditEntry.objects.filter(action="placard.issue", target_id=placard.pk).exists()
     job = placard.render_job
     assert job.kind == "placard_render" and job.status == Job.Status.PENDING  # runs after commit
 
@@ -91,4 +91,4 @@ def test_approved_again_keeps_number_and_updates_facts(enterprise_xy, personas):
     again.refresh_from_db()
     assert again.approved_headcount == 30 and str(again.approved_on) == "2020-03-02"
     assert again.render_job_id != placard.render_job_id
-    assert AuditEntry.objects.filter(action="placard_update", target_id=placard.pk).exists()
+    assert AuditEntry.objects.filter(action="placard.update", target_id=placard.pk).exists()

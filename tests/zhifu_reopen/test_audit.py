@@ -53,8 +53,37 @@ def test_every_recorded_action_has_a_readable_label():
     from zhifu_reopen.audit_display import ACTION_LABELS
 
     codes = _recorded_action_codes()
-    assert {"survey.record", "enterprise.update", "application.submit", "placard_issue"} <= codes
+    assert {"survey.record", "enterprise.update", "application.submit", "placard.issue"} <= codes
     assert codes - set(ACTION_LABELS) == set()
+
+
+def test_every_action_code_is_dotted_object_verb():
+    """One naming style (CONTRIBUTING): ``object.verb``, lowercase, dotted; never ``object_verb``."""
+    import re
+
+    from zhifu_reopen.audit_display import ACTION_LABELS
+
+    dotted = re.compile(r"[a-z]+(?:\.[a-z_]+)+")
+    assert sorted(c for c in _recorded_action_codes() | set(ACTION_LABELS) if not dotted.fullmatch(c)) == []
+
+
+def test_the_migration_renames_stored_placard_codes_and_back():
+    import importlib
+
+    from django.apps import apps
+
+    from zhifu_reopen.audit_display import ACTION_LABELS
+
+    migration = importlib.import_module("zhifu_reopen.migrations.0006_audit_codes_object_verb")
+    old = {code: AuditEntry.objects.create(action=code, target_type="placards.placard", target_id=1)
+           for code in migration.RENAMED}
+    other = AuditEntry.objects.create(action="application.submit", target_type="approvals.application", target_id=1)
+    migration.codes_dotted(apps, None)
+    assert {code: AuditEntry.objects.get(pk=e.pk).action for code, e in old.items()} == migration.RENAMED
+    assert set(migration.RENAMED.values()) <= set(ACTION_LABELS)
+    migration.codes_underscored(apps, None)
+    assert all(AuditEntry.objects.get(pk=e.pk).action == code for code, e in old.items())
+    assert AuditEntry.objects.get(pk=other.pk).action == "application.submit"
 
 
 def test_an_entry_reads_in_words_in_the_ui_language(personas, enterprise_xy, gxj, swj):

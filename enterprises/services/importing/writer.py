@@ -1,6 +1,6 @@
-"""The writer: each batch of valid rows checked against the registry and written (raw inserts of new enterprises
-and the audit rows they get, diffed updates of registered ones), all in one transaction, run either in the
-calling thread or on a writer thread with its own database connection."""
+"""The writer: each batch of valid rows checked against the registry and written (raw inserts of new
+enterprises and the audit rows they get, diffed updates of registered ones), all in one transaction, run
+either in the calling thread or on a writer thread with its own database connection."""
 
 from __future__ import annotations
 
@@ -213,9 +213,9 @@ class _ThreadRunner(threading.Thread):
 
 
 def _insert_enterprises(rows: list[tuple], now) -> list[int]:
-    """Insert new enterprises; returns their ids. On PostgreSQL one multi-row ``INSERT … RETURNING id`` per batch
-    with the model's defaults filled in here (Django's bulk_create spends more time preparing values than
-    PostgreSQL spends inserting them); elsewhere bulk_create."""
+    """Insert new enterprises; returns their ids. On PostgreSQL one multi-row ``INSERT … RETURNING id`` per
+    batch with the model's defaults filled in here (Django's bulk_create spends more time preparing values
+    than PostgreSQL spends inserting them); elsewhere bulk_create."""
     if connection.vendor != "postgresql":
         enterprises = Enterprise.objects.bulk_create([Enterprise(**_values(r)) for r in rows], batch_size=BATCH)
         return [enterprise.pk for enterprise in enterprises]
@@ -283,8 +283,8 @@ def _enterprise_entry(user, post, action, enterprise, before, after, reason, now
 
 
 def _diff(chunk: list, *, lock: bool) -> tuple[list, int]:
-    """Existing enterprises of ``chunk`` that the row changes, as (enterprise, before, after); and how many are
-    unchanged. The enterprises are modified in memory."""
+    """Existing enterprises of ``chunk`` that the row changes, as (enterprise, before, after); and how many
+    are unchanged. The enterprises are modified in memory."""
     by_id = {entry[1]: entry for entry in chunk}
     qs = Enterprise.objects.filter(pk__in=by_id)
     enterprises = list(qs.select_for_update() if lock else qs)
