@@ -67,7 +67,7 @@ def test_every_action_code_is_dotted_object_verb():
     assert sorted(c for c in _recorded_action_codes() | set(ACTION_LABELS) if not dotted.fullmatch(c)) == []
 
 
-def test_the_migration_renames_stored_placard_codes_and_back():
+def test_the_migration_renames_stored_placard_codes_and_back(db):
     import importlib
 
     from django.apps import apps
