@@ -14,6 +14,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+# ``%(firm)s`` (the enterprise's name) stays under its old key: it is in the Chinese msgids and in the
+# ``message_data`` of every stored notification (renaming it would need a new catalog and a data migration).
 MESSAGES = {
     "application.remind": (_("【芝罘复工】催办提醒"), _("催办：%(number)s %(firm)s（%(step)s）")),
     "application.deadline_near": (_("【芝罘复工】办理时限提醒"), _("即将到期：%(number)s %(firm)s（%(step)s）")),

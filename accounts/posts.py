@@ -43,7 +43,7 @@ KINDS: dict[str, PostKind] = {
     Role.DEPARTMENT_REVIEWER: PostKind(Role.DEPARTMENT_REVIEWER, "org.Department", "review_for_department"),
     Role.INSPECTOR: PostKind(Role.INSPECTOR, "org.PatrolTeam", "inspect_with_team"),
     Role.TASK_FORCE: PostKind(Role.TASK_FORCE),
-    Role.LIAISON: PostKind(Role.LIAISON),  # the firms they serve: the liaison workflow (next issues)
+    Role.LIAISON: PostKind(Role.LIAISON),  # the enterprises they serve: the liaison workflow (next issues)
     Role.DISTRICT_ADMIN: PostKind(Role.DISTRICT_ADMIN),
 }
 STREET_POST_ROLES = (Role.STREET_STAFF, Role.STREET_SECRETARY, Role.STREET_DIRECTOR)

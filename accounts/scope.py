@@ -1,5 +1,5 @@
 """What a user may see and where they act, derived once per request from django-guardian grants on
-org objects (jurisdictions, departments, patrol teams) — never granted firm by firm."""
+org objects (jurisdictions, departments, patrol teams) — never granted enterprise by enterprise."""
 
 from __future__ import annotations
 
@@ -107,7 +107,7 @@ def compute_scope(user) -> Scope:
         )
     if role == Role.LIAISON:
         return Scope(role=role, liaison_user_id=user.pk, post_label=str(Role(role).label), post_role=role)
-    if role == Role.DISTRICT_ADMIN:  # manages people and posts (accounts.rules), sees no firm
+    if role == Role.DISTRICT_ADMIN:  # manages people and posts (accounts.rules), sees no enterprise
         return Scope(role=role, post_label=str(Role(role).label), post_role=role)
     return Scope(role=role)
 

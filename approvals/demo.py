@@ -24,7 +24,7 @@ from .validators import make_id_number
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 SERIAL_BASE = 880000
 # (name, scale, category, street code, department code, plan)
-FIRMS = [
+ENTERPRISES = [
     ("烟台康泰医疗用品有限公司", "large", "epidemic_supply", "370602001", "gxj", "at_task_force"),
     ("烟台海润防护用品有限公司", "large", "epidemic_supply", "370602001", "gxj", "at_department"),
     ("烟台鲁信医用口罩厂", "small", "epidemic_supply", "370602001", "gxj", "submitted_overdue"),
@@ -63,8 +63,8 @@ def _pdf(name: str) -> ContentFile:
     return ContentFile(PDF, name=name)
 
 
-def _firm(index: int, name, scale, category, street, dept) -> Enterprise:
-    firm, _created = Enterprise.objects.get_or_create(
+def _enterprise(index: int, name, scale, category, street, dept) -> Enterprise:
+    enterprise, _created = Enterprise.objects.get_or_create(
         credit_code=make_credit_code("370602", SERIAL_BASE + index),
         defaults={
             "name": name, "scale": scale, "category": category,
@@ -75,17 +75,17 @@ def _firm(index: int, name, scale, category, street, dept) -> Enterprise:
             "employee_count": 600 if scale == "large" else 20,
         },
     )
-    return firm
+    return enterprise
 
 
-def _draft(staff, firm, index: int, *, headcount: int = 3, online: bool = False) -> Application:
+def _draft(staff, enterprise, index: int, *, headcount: int = 3, online: bool = False) -> Application:
     data = {
         "requested_reopen_on": date.today() + timedelta(days=index % 5 + 1), "returning_headcount": headcount,
         "masks_qty": 200 * headcount, "thermometers_qty": 2 + headcount // 10, "disinfectant_litres": 5 * headcount,
     }
     if online:
         data |= {"online_work": True, "building_liaison": "物业联络员 高峰", "building_liaison_mobile": "13905358888"}
-    application = filing.application_create(user=staff, enterprise=firm, data=data)
+    application = filing.application_create(user=staff, enterprise=enterprise, data=data)
     for i in range(headcount):
         filing.employee_add(user=staff, application=application, data={
             "name": PEOPLE[(index + i) % 8] + "一二三四五"[i % 5],
@@ -194,11 +194,11 @@ def seed(stdout=None) -> int:
         *STAFF.values(), *STREET_REVIEWER.values(), *SECRETARY.values(), *DIRECTOR.values(), *REVIEWER.values(), "taskforce"])}
     count = 0
     with transaction.atomic():
-        for index, (name, scale, category, street, dept, plan) in enumerate(FIRMS):
-            firm = _firm(index, name, scale, category, street, dept)
+        for index, (name, scale, category, street, dept, plan) in enumerate(ENTERPRISES):
+            enterprise = _enterprise(index, name, scale, category, street, dept)
             staff = users[STAFF[street]]
             online = plan == "online_approved"
-            application = _draft(staff, firm, index, headcount=3 if scale != "large" else 5, online=online)
+            application = _draft(staff, enterprise, index, headcount=3 if scale != "large" else 5, online=online)
             _play("approved" if online else plan, application, users, street, dept)
             count += 1
     if stdout is not None:

@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Step(models.TextChoices):
-    """Where an open application waits. Large firms: street → department → task_force;
-    small firms and venues: street → signature (secretary + director, either order)."""
+    """Where an open application waits. Large enterprises: street → department → task_force;
+    small enterprises and venues: street → signature (secretary + director, either order)."""
 
     STREET = "street", _("街道/园区审核")
     DEPARTMENT = "department", _("主管部门审核")
@@ -54,7 +54,7 @@ class Application(models.Model):
     decided_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     approved_at = models.DateTimeField(_("通过时间"), null=True, blank=True)
 
-    # Denormalised from the firm at filing, so queues filter and order on one table with one index.
+    # Denormalised from the enterprise at filing, so queues filter and order on one table with one index.
     jurisdiction = models.ForeignKey(
         "org.Jurisdiction", verbose_name=_("所属街道"), on_delete=models.PROTECT, related_name="+",
         null=True,
@@ -112,11 +112,11 @@ class Application(models.Model):
         # Rows created outside the services (fixtures, other apps' tests) still get the denormalised
         # scope and order keys the queues rely on.
         if self.jurisdiction_id is None and self.enterprise_id is not None:
-            firm = self.enterprise
-            self.jurisdiction_id = firm.jurisdiction_id
-            self.department_id = self.department_id or firm.department_id
-            self.category = firm.category
-            self.priority = {"epidemic_supply": 0, "livelihood": 1}.get(firm.category, 2)
+            enterprise = self.enterprise
+            self.jurisdiction_id = enterprise.jurisdiction_id
+            self.department_id = self.department_id or enterprise.department_id
+            self.category = enterprise.category
+            self.priority = {"epidemic_supply": 0, "livelihood": 1}.get(enterprise.category, 2)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -246,7 +246,7 @@ class ReturningEmployee(models.Model):
 
 
 class LeaderMeeting(models.Model):
-    """负责人见面: a street official met the firm's principal before the street approves."""
+    """负责人见面: a street official met the enterprise's principal before the street approves."""
 
     application = models.ForeignKey(
         Application, verbose_name=_("复工申请"), on_delete=models.CASCADE, related_name="meetings"
@@ -330,7 +330,7 @@ class Decision(models.Model):
 
 
 class Signature(models.Model):
-    """One of the two signatures approving a small firm; each post once, by two different people."""
+    """One of the two signatures approving a small enterprise; each post once, by two different people."""
 
     class Post(models.TextChoices):
         SECRETARY = "secretary", _("党工委书记")

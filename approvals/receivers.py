@@ -13,6 +13,7 @@ OPEN_STATUSES = (Application.Status.DRAFT, Application.Status.SUBMITTED, Applica
 
 
 def refuse_close_while_an_application_is_open(sender, *, enterprise, **kwargs):
-    """enterprises.signals.enterprise_closing: a firm with an open application is not closed for good."""
+    """enterprises.signals.enterprise_closing: an enterprise with an open application is not closed for
+    good."""
     if Application.objects.filter(enterprise=enterprise, status__in=OPEN_STATUSES).exists():
         raise DomainError(_("该企业有在办的复工申请，请先撤回申请再关闭。"), code="conflict")

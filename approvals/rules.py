@@ -7,11 +7,12 @@ the application page asks ``may`` which actions to show; ``roles_required`` and 
 ``roles_for``. How a table is written: ``zhifu_reopen.rules``. The walk ``tests/approvals/test_rules.py``
 takes every (state, action, persona) of this table against the services.
 
-Scopes used here: ``jurisdiction`` (the firm's street is one of the user's), ``department`` (the firm's
-industry department is the reviewer's), ``district`` (the task force), ``other_official`` (an official of
-the firm's street who did not file this round — or, with ``APPROVALS_SOLE_OFFICIAL_MAY_REVIEW`` in a street
-with a single official, the filer, noted on the timeline), ``secretary_post`` / ``director_post`` (holds
-that post for the firm's street by a django-guardian grant: the right comes from the grant).
+Scopes used here: ``jurisdiction`` (the enterprise's street is one of the user's), ``department`` (the
+enterprise's industry department is the reviewer's), ``district`` (the task force), ``other_official`` (an
+official of the enterprise's street who did not file this round — or, with
+``APPROVALS_SOLE_OFFICIAL_MAY_REVIEW`` in a street with a single official, the filer, noted on the timeline),
+``secretary_post`` / ``director_post`` (holds that post for the enterprise's street by a django-guardian
+grant: the right comes from the grant).
 """
 
 from __future__ import annotations
@@ -273,7 +274,7 @@ RULES = [
          forbidden=STAFF_ONLY, label=gettext_lazy("提交")),
     Rule("withdraw", states=(at(S.DRAFT), at(S.SUBMITTED), at(S.RETURNED)), who=STAFF, to=(S.WITHDRAWN, ""),
          forbidden=STAFF_ONLY, label=gettext_lazy("撤回")),
-    # The filer may record the meeting with the firm's principal; only another official judges.
+    # The filer may record the meeting with the enterprise's principal; only another official judges.
     Rule("meeting", states=(at(S.DRAFT), at(S.SUBMITTED), at(S.RETURNED)), who=STAFF, forbidden=STAFF_ONLY,
          refusal="meeting", label=gettext_lazy("记录负责人见面")),
     Rule("verdicts", states=(at(S.SUBMITTED, Step.STREET),), who=STREET_REVIEWER, forbidden=STAFF_ONLY,

@@ -47,8 +47,8 @@ def applications_visible(user) -> QuerySet[Application]:
 
 
 def application_history_q(user, enterprise) -> Q:
-    """The firm history's reader (enterprises.history): entries about the firm's applications that the
-    user may see."""
+    """The enterprise history's reader (enterprises.history): entries about the enterprise's applications that
+    the user may see."""
     applications = applications_visible(user).filter(enterprise=enterprise).values("pk")
     return Q(target_type=Application._meta.label_lower, target_id__in=applications)
 

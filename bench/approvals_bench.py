@@ -7,7 +7,7 @@
 - queue_growth: the same page with 10× the applications (added with COPY, removed again afterwards so the
   modules measured later see district scale), divided by the first.
 - decision_ms: one approval step end to end — the task force's final approval POSTed through the page
-  (row lock, transition, decision, audit, firm marked reopened, placard issued in the same transaction;
+  (row lock, transition, decision, audit, enterprise marked reopened, placard issued in the same transaction;
   the placard PDF job is left to the worker, as in production, so its enqueue is stubbed).
 
 Standalone: ``DATABASE_URL=postgres://…/zhifu_approvals_bench python -m bench.approvals_bench [--quick]``
@@ -51,8 +51,8 @@ def _copy_value(value) -> str:
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def add_applications(count: int, *, serial_start: int, firms: list[tuple], filed_by: int) -> float:
-    """COPY ``count`` applications in the MIX of states onto ``firms`` (id, jurisdiction, department,
+def add_applications(count: int, *, serial_start: int, enterprises: list[tuple], filed_by: int) -> float:
+    """COPY ``count`` applications in the MIX of states onto ``enterprises`` (id, jurisdiction, department,
     category, scale); returns seconds."""
     from django.db import connection, transaction
     from django.utils import timezone
@@ -71,11 +71,11 @@ def add_applications(count: int, *, serial_start: int, firms: list[tuple], filed
         for i in range(done, min(count, done + batch)):
             serial = serial_start + i
             status, step = plan[serial % len(plan)]
-            firm_id, jurisdiction_id, department_id, category, scale = firms[serial % len(firms)]
+            enterprise_id, jurisdiction_id, department_id, category, scale = enterprises[serial % len(enterprises)]
             started_at = now - timedelta(minutes=serial % 5000)
             three_party = step in ("department", "task_force") or (scale == "large" and step != "signature")
             row = {
-                "enterprise_id": firm_id, "number": None if status == "draft" else f"BZ{serial:09d}",
+                "enterprise_id": enterprise_id, "number": None if status == "draft" else f"BZ{serial:09d}",
                 "status": status, "chain": "three_party" if three_party else "dual_signature",
                 "iteration": 0 if status == "draft" else 1 + serial % 2,
                 "requested_reopen_on": now.date(), "returning_headcount": 1 + serial % 40, "filed_by_id": filed_by,
@@ -102,9 +102,9 @@ def add_applications(count: int, *, serial_start: int, firms: list[tuple], filed
     return time.perf_counter() - started
 
 
-def _firms(limit: int) -> list[tuple]:
-    """The bench's firms: taken from the top of the id range, so the lowest ids stay free of applications
-    for the modules that need firms without one."""
+def _enterprises(limit: int) -> list[tuple]:
+    """The bench's enterprises: taken from the top of the id range, so the lowest ids stay free of
+    applications for the modules that need enterprises without one."""
     from enterprises.models import Enterprise
 
     return list(
@@ -210,11 +210,11 @@ def run(applications: int = 45000, scale: int | None = None, *, growth: int = 10
     applications = scale or applications
     results = []
     filed_by = User.objects.get(username="staff_xy").pk
-    firms = _firms(min(15_000, max(1, applications // 3)))
+    enterprises = _enterprises(min(15_000, max(1, applications // 3)))
     existing = Application.objects.count()
     serial_start = 10_000_000 + existing
     missing = max(0, applications - existing)
-    seconds = add_applications(missing, serial_start=serial_start, firms=firms, filed_by=filed_by) if missing else 0
+    seconds = add_applications(missing, serial_start=serial_start, enterprises=enterprises, filed_by=filed_by) if missing else 0
     base_count = Application.objects.count()
     results.append(_figure("queue_applications", base_count, "applications",
                            note=f"added {missing} in {seconds:.1f} s"))
@@ -231,7 +231,7 @@ def run(applications: int = 45000, scale: int | None = None, *, growth: int = 10
         high_water = Application.objects.order_by("-id").values_list("id", flat=True).first() or 0
         extra = base_count * (growth - 1)
         seconds = add_applications(extra, serial_start=serial_start + missing + 1_000_000,
-                                   firms=_firms(min(150_000, max(1, base_count * growth // 3))), filed_by=filed_by)
+                                   enterprises=_enterprises(min(150_000, max(1, base_count * growth // 3))), filed_by=filed_by)
         big_ms, big_reference, big_queries, _rows = measure_queue(rounds)
         results += [
             _figure("queue_10x_applications", Application.objects.count(), "applications",
@@ -262,7 +262,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="4,500 applications, 20 rounds")
     parser.add_argument("--keep-db", action="store_true")
-    parser.add_argument("--firms", type=int, default=20_000)
+    parser.add_argument("--enterprises", type=int, default=20_000)
     args = parser.parse_args()
     url = bench_database_url()
     if not args.keep_db:
@@ -279,7 +279,7 @@ def main() -> None:
     if not args.keep_db:
         call_command("migrate", verbosity=0, interactive=False)
         with open(os.devnull, "w") as devnull:
-            call_command("seed_demo", enterprises=args.firms, force=True, stdout=devnull)
+            call_command("seed_demo", enterprises=args.enterprises, force=True, stdout=devnull)
     results = run(applications=4500 if args.quick else 45000, rounds=20 if args.quick else 40)
     print(table(results))
 

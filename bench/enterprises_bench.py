@@ -1,4 +1,4 @@
-"""The firm list page against the reference view, at district scale and at ten times it."""
+"""The enterprise list page against the reference view, at district scale and at ten times it."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from django.utils import timezone
 
 from .common import figure, interleaved_medians, median_ms
 
-DISTRICT_FIRMS = 40_736
-CITY_FIRMS = 407_360
+DISTRICT_ENTERPRISES = 40_736
+CITY_ENTERPRISES = 407_360
 PAGE_SIZE = 50
 DEEP_PAGE = 500  # reached through keyset tokens: the cursor of row 24,950
 # (scenario, demo user, filters): a street official of 向阳街道 filtering on a status, and the task force
-# over every firm of the district.
+# over every enterprise of the district.
 SCENARIOS = [
     ("street", "staff_xy", {"status": "reopened"}),
     ("taskforce", "taskforce", {}),
@@ -141,8 +141,8 @@ def _copy_value(value) -> str:
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def add_firms(total: int, *, batch: int = 20_000) -> tuple[int, float]:
-    """Add deterministic demo firms with PostgreSQL COPY until the registry holds ``total`` firms
+def add_enterprises(total: int, *, batch: int = 20_000) -> tuple[int, float]:
+    """Add deterministic demo enterprises with PostgreSQL COPY until the registry holds ``total`` enterprises
     (the counter triggers fire once per COPY statement), then VACUUM ANALYZE. Returns (added, seconds)."""
     from enterprises.demo import build_enterprises
     from enterprises.models import Enterprise
@@ -158,11 +158,11 @@ def add_firms(total: int, *, batch: int = 20_000) -> tuple[int, float]:
     added = 0
     while added < missing:
         count = min(batch, missing - added)
-        firms = build_enterprises(count, start_serial=start_serial + added)
+        enterprises = build_enterprises(count, start_serial=start_serial + added)
         buffer = io.StringIO()
-        for firm in firms:
-            firm.created_at = firm.updated_at = now
-            buffer.write("\t".join(_copy_value(getattr(firm, f.attname)) for f in fields))
+        for enterprise in enterprises:
+            enterprise.created_at = enterprise.updated_at = now
+            buffer.write("\t".join(_copy_value(getattr(enterprise, f.attname)) for f in fields))
             buffer.write("\n")
         buffer.seek(0)
         with transaction.atomic(), connection.cursor() as cursor:

@@ -11,7 +11,7 @@ the service on the current database, against only reading the same file with ope
 Memory is measured in a subprocess (``python -m bench.import_bench --child``): its ``ru_maxrss`` at the end,
 so the figure is the import's own process — Django and the app loaded, the workbook streamed, the rows
 validated and written — not whatever the bench runner holds. The timed import runs in that subprocess too
-(timer around the service call only). The imported firms (credit codes from serial 5,000,001 on, so they
+(timer around the service call only). The imported enterprises (credit codes from serial 5,000,001 on, so they
 never collide with the seeded ones) and their audit entries are deleted afterwards, so later figures see
 the database as it was.
 """
@@ -31,7 +31,7 @@ BENCH_USER = "bench_importer"
 
 
 def build_file(path: Path, rows: int = ROWS) -> Path:
-    """The demo generator's firms written as an import file (template headers and labels)."""
+    """The demo generator's enterprises written as an import file (template headers and labels)."""
     from openpyxl import Workbook
 
     from enterprises.choices import CATEGORY_IMPORT_LABELS, SCALE_IMPORT_LABELS
@@ -44,11 +44,11 @@ def build_file(path: Path, rows: int = ROWS) -> Path:
     sheet = book.create_sheet("企业")
     sheet.append(HEADERS)
     for start in range(0, rows, 5000):
-        for firm in build_enterprises(min(5000, rows - start), start_serial=START_SERIAL + start):
+        for enterprise in build_enterprises(min(5000, rows - start), start_serial=START_SERIAL + start):
             sheet.append([
-                firm.name, firm.credit_code, scales[firm.scale], categories[firm.category], firm.jurisdiction.name,
-                firm.department.name if firm.department else "", firm.address, firm.legal_representative,
-                firm.prevention_contact, firm.prevention_mobile, firm.employee_count,
+                enterprise.name, enterprise.credit_code, scales[enterprise.scale], categories[enterprise.category], enterprise.jurisdiction.name,
+                enterprise.department.name if enterprise.department else "", enterprise.address, enterprise.legal_representative,
+                enterprise.prevention_contact, enterprise.prevention_mobile, enterprise.employee_count,
             ])
     book.save(path)
     return path
@@ -136,7 +136,7 @@ def run(tmpdir, rows: int = ROWS) -> list[dict]:
     finally:
         _cleanup(rows)
     if child["created"] != rows or child["errors"]:
-        raise RuntimeError(f"import did not create {rows} firms: {child}")
+        raise RuntimeError(f"import did not create {rows} enterprises: {child}")
     suffix = "" if rows == ROWS else f"_{rows}rows"
     return [
         {"figure": f"import_40736_s{suffix}", "value": round(child["seconds"], 2), "unit": "s"},

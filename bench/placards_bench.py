@@ -52,8 +52,8 @@ def _figure(name, value, unit, note=""):
 
 
 def ensure_placards(count: int) -> list[int]:
-    """At least ``count`` placards (bench firms approved in bulk; placards issued through the service with
-    the render job left pending so setting up renders nothing). Returns their ids in number order."""
+    """At least ``count`` placards (bench enterprises approved in bulk; placards issued through the service
+    with the render job left pending so setting up renders nothing). Returns their ids in number order."""
     from unittest import mock
 
     from django.db import transaction
@@ -69,7 +69,7 @@ def ensure_placards(count: int) -> list[int]:
     if len(have) >= count:
         return have
     actor = User.objects.filter(username="taskforce").first() or User.objects.filter(is_superuser=True).first()
-    firms = list(
+    enterprises = list(
         Enterprise.objects.filter(placards__isnull=True, applications__isnull=True)
         .order_by("id").values_list("pk", flat=True)[: count - len(have)]
     )
@@ -79,7 +79,7 @@ def ensure_placards(count: int) -> list[int]:
             Application(enterprise_id=pk, status=Application.Status.APPROVED, chain=Application.Chain.DUAL_SIGNATURE,
                         requested_reopen_on=now.date(), returning_headcount=20 + pk % 50, filed_by=actor,
                         approved_at=now)
-            for pk in firms
+            for pk in enterprises
         ])
     with mock.patch("placards.services.issuing.job_enqueue"):
         for application in apps:
@@ -132,7 +132,7 @@ def reference_pdf(d) -> bytes:
     t.setTextRenderMode(2)
     t.setTextOrigin(66, h - 208)
     c.setStrokeColor(dark)
-    t.textOut(d.firm_name)
+    t.textOut(d.enterprise_name)
     t.setTextRenderMode(0)
     c.drawText(t)
     c.setStrokeColor(red)
@@ -383,9 +383,9 @@ def measure_verify(ids: list[int], seconds: float = 8.0, rounds: int = 3, client
     from placards.models import Placard, PlacardScan
 
     tokens = list(Placard.objects.filter(pk__in=ids[:200]).values_list("token", flat=True))
-    firm_ids = list(Enterprise.objects.order_by("pk").values_list("pk", flat=True)[:200])
+    enterprise_ids = list(Enterprise.objects.order_by("pk").values_list("pk", flat=True)[:200])
     verify_paths = [f"/v/{t}/" for t in tokens]
-    reference_paths = [f"/bench/reference/{pk}/" for pk in firm_ids]
+    reference_paths = [f"/bench/reference/{pk}/" for pk in enterprise_ids]
     scans_before = PlacardScan.objects.count()
     port = _free_port()
     with tempfile.TemporaryDirectory(prefix="zhifu-placards-") as media:

@@ -2,10 +2,10 @@
 bench/results.json (a list of {"figure", "value", "unit"}), printed as a table with goals.
 
     DATABASE_URL (default postgres://postgres@127.0.0.1:5432/zhifu_bench) names a database this command
-    DROPS and recreates (template0, C.UTF-8), migrates and seeds with 40,736 firms.
+    DROPS and recreates (template0, C.UTF-8), migrates and seeds with 40,736 enterprises.
 
-Order: everything at district scale first (reference, firm list, then the other engineers' modules),
-and only then the firms are grown to 407,360 for enterprise_list_growth, so the extra data distorts
+Order: everything at district scale first (reference, enterprise list, then the other engineers' modules),
+and only then the enterprises are grown to 407,360 for enterprise_list_growth, so the extra data distorts
 nothing else. Each module runs inside try/except: one failure is a figure with value null and its error.
 """
 
@@ -62,8 +62,8 @@ def _module(name: str, call, results: list[dict]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--enterprises", type=int, default=40_736, help="district-scale firms (40,736)")
-    parser.add_argument("--grow-to", type=int, default=407_360, help="firms for the growth figure (407,360)")
+    parser.add_argument("--enterprises", type=int, default=40_736, help="district-scale enterprises (40,736)")
+    parser.add_argument("--grow-to", type=int, default=407_360, help="enterprises for the growth figure (407,360)")
     parser.add_argument("--rounds", type=int, default=80, help="timed requests per list case")
     parser.add_argument("--only", default="", help="comma list: list,growth,import,approvals,placards")
     parser.add_argument("--keep-db", action="store_true", help="reuse the database as it is (no reseed)")
@@ -95,11 +95,11 @@ def main(argv: list[str] | None = None) -> int:
         with open(os.devnull, "w") as devnull:
             call_command("seed_demo", enterprises=args.enterprises, force=True, stdout=devnull)
         eb.vacuum_analyze()
-        print(f"· seeded {args.enterprises} firms in {time.perf_counter() - t0:.1f} s", flush=True)
+        print(f"· seeded {args.enterprises} enterprises in {time.perf_counter() - t0:.1f} s", flush=True)
 
     base_medians: dict = {}
     if wanted("list") or wanted("growth"):
-        print("· firm list at district scale …", flush=True)
+        print("· enterprise list at district scale …", flush=True)
         try:
             figures, base_medians, reference = eb.measure_list(rounds=args.rounds)
             base_reference = reference
@@ -121,9 +121,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if wanted("growth") and base_medians:
         try:
-            print(f"· growing the registry to {args.grow_to} firms (COPY) …", flush=True)
-            added, seconds = eb.add_firms(args.grow_to)
-            print(f"  added {added} firms in {seconds:.1f} s", flush=True)
+            print(f"· growing the registry to {args.grow_to} enterprises (COPY) …", flush=True)
+            added, seconds = eb.add_enterprises(args.grow_to)
+            print(f"  added {added} enterprises in {seconds:.1f} s", flush=True)
             figures, big_medians, reference_big = eb.measure_list(suffix="_407k", rounds=args.rounds)
             results.append(figure("reference_view_407k_ms", round(reference_big, 3), "ms"))
             results.extend(figures)

@@ -7,14 +7,14 @@ from django.urls import include, path
 
 from enterprises.models import Enterprise
 
-_TEMPLATE = engines["django"].from_string("<p>{{ firm.name }} · {{ firm.credit_code }}</p>\n")
+_TEMPLATE = engines["django"].from_string("<p>{{ enterprise.name }} · {{ enterprise.credit_code }}</p>\n")
 
 
 @login_not_required
 def reference_view(request, pk: int):
     """One indexed SELECT by primary key and a tiny template: the yardstick every ratio divides by."""
-    firm = Enterprise.objects.only("id", "name", "credit_code").get(pk=pk)
-    return HttpResponse(_TEMPLATE.render({"firm": firm}, request))
+    enterprise = Enterprise.objects.only("id", "name", "credit_code").get(pk=pk)
+    return HttpResponse(_TEMPLATE.render({"enterprise": enterprise}, request))
 
 
 urlpatterns = [

@@ -1,4 +1,4 @@
-"""Admin: a read-only view of firms (they change only through the services, which write the audit
+"""Admin: a read-only view of enterprises (they change only through the services, which write the audit
 trail) and the liaison assignments. The organisation's admin is in ``org.admin``."""
 
 from django.contrib import admin

@@ -1,4 +1,4 @@
-"""Deterministic, realistic demo firms and survey visits (seed_demo and benchmarks)."""
+"""Deterministic, realistic demo enterprises and survey visits (seed_demo and benchmarks)."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def build_enterprises(count: int, *, start_serial: int = 1, seed: int = 2020) ->
     for grid in Grid.objects.all():
         grids.setdefault(grid.community_id, []).append(grid)
     large_departments = [departments[c] for c in ("gxj", "swj", "zjj", "wjj", "jtj") if c in departments]
-    firms = []
+    enterprises = []
     for serial in range(start_serial, start_serial + count):
         scale = _pick(rng, SCALE_WEIGHTS)
         jurisdiction = rng.choice(jurisdictions)
@@ -73,7 +73,7 @@ def build_enterprises(count: int, *, start_serial: int = 1, seed: int = 2020) ->
             department = rng.choice(large_departments)
             category = _pick(rng, CATEGORY_WEIGHTS)
             employees = rng.randint(300, 3000) if scale == "large" else rng.randint(5, 280)
-        firms.append(
+        enterprises.append(
             Enterprise(
                 name=f"{name}（{serial % 1000:03d}）" if serial > 1000 else name,
                 credit_code=make_credit_code("370602", serial),
@@ -86,43 +86,43 @@ def build_enterprises(count: int, *, start_serial: int = 1, seed: int = 2020) ->
                 operating_status=_pick(rng, STATUS_WEIGHTS),
             )
         )
-    return firms
+    return enterprises
 
 
 @transaction.atomic
 def seed_enterprises(count: int, *, start_serial: int = 1, batch: int = 2000, surveyor=None,
                      today: date | None = None) -> int:
-    """Create ``count`` firms (and survey visits for about 70% when ``surveyor`` is given)."""
+    """Create ``count`` enterprises (and survey visits for about 70% when ``surveyor`` is given)."""
     today = today or date.today()
     rng = random.Random(7 + start_serial)
     created = 0
     for offset in range(0, count, batch):
-        firms = build_enterprises(min(batch, count - offset), start_serial=start_serial + offset)
+        enterprises = build_enterprises(min(batch, count - offset), start_serial=start_serial + offset)
         visits = []
-        for firm in firms:
+        for enterprise in enterprises:
             if surveyor is not None and rng.random() < 0.7:
-                firm.last_visited_on = today - timedelta(days=rng.randint(0, 30))
-        Enterprise.objects.bulk_create(firms, batch_size=batch)
+                enterprise.last_visited_on = today - timedelta(days=rng.randint(0, 30))
+        Enterprise.objects.bulk_create(enterprises, batch_size=batch)
         if surveyor is not None:
             visits = [
                 SurveyVisit(enterprise=f, visited_on=f.last_visited_on, official=surveyor,
                             observed_status=f.operating_status, notes="走访摸排：已登记防疫负责人，核实员工返岗情况。")
-                for f in firms if f.last_visited_on
+                for f in enterprises if f.last_visited_on
             ]
             SurveyVisit.objects.bulk_create(visits, batch_size=batch)
-        created += len(firms)
+        created += len(enterprises)
     return created
 
 
-LIAISON_FIRMS = 25  # the demo liaison is stationed in the first firms of 向阳街道
+LIAISON_ENTERPRISES = 25  # the demo liaison is stationed in the first enterprises of 向阳街道
 
 
 def seed_registry(count: int, *, surveyor, liaison) -> int:
-    """seed_demo step: ``count`` more firms (survey visits by ``surveyor``) and ``liaison`` stationed in
-    some of them; returns how many firms were created."""
+    """seed_demo step: ``count`` more enterprises (survey visits by ``surveyor``) and ``liaison`` stationed in
+    some of them; returns how many enterprises were created."""
     created = seed_enterprises(count, start_serial=Enterprise.objects.count() + 1, surveyor=surveyor)
-    firms = Enterprise.objects.filter(jurisdiction__code="370602001").order_by("id")[:LIAISON_FIRMS]
+    enterprises = Enterprise.objects.filter(jurisdiction__code="370602001").order_by("id")[:LIAISON_ENTERPRISES]
     LiaisonAssignment.objects.bulk_create(
-        [LiaisonAssignment(liaison=liaison, enterprise=f) for f in firms], ignore_conflicts=True,
+        [LiaisonAssignment(liaison=liaison, enterprise=f) for f in enterprises], ignore_conflicts=True,
     )
     return created

@@ -45,7 +45,7 @@ class EnterpriseForm(forms.ModelForm):
         return cleaned
 
     def validate_unique(self):
-        # Duplicate credit codes are reported by the view with a link to the existing firm.
+        # Duplicate credit codes are reported by the view with a link to the existing enterprise.
         pass
 
 

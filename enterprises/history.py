@@ -1,4 +1,4 @@
-"""A firm's history (操作记录) as a given user may read it."""
+"""An enterprise's history (操作记录) as a given user may read it."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from .models import Enterprise
 
 HISTORY_SIZE = 50
 
-# The registry's own entries (the firm, its survey visits) are shown to whoever sees the firm. Entries
-# about another app's subjects (an application's decisions, opinions, materials, roster; the placard
+# The registry's own entries (the enterprise, its survey visits) are shown to whoever sees the enterprise.
+# Entries about another app's subjects (an application's decisions, opinions, materials, roster; the placard
 # that follows) are shown only where that app admits them: each app above the registry adds a reader
-# (in its AppConfig.ready), ``reader(user, enterprise) -> Q`` over the firm's audit entries. Without a
+# (in its AppConfig.ready), ``reader(user, enterprise) -> Q`` over the enterprise's audit entries. Without a
 # reader an app's entries are not shown.
 HistoryReader = Callable[..., Q]
 _READERS: list[HistoryReader] = []
@@ -27,7 +27,7 @@ def history_reader_add(reader: HistoryReader) -> None:
 
 
 def history_visible(user, enterprise: Enterprise):
-    """The firm's audit entries whose subject the user may see, newest first."""
+    """The enterprise's audit entries whose subject the user may see, newest first."""
     visible = Q(target_type__startswith=f"{Enterprise._meta.app_label}.")
     for reader in _READERS:
         visible |= reader(user, enterprise)

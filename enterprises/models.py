@@ -1,5 +1,5 @@
-"""The firm registry: firms, their survey visits and the liaisons stationed in them. The org objects a
-firm belongs to (street, community, grid, department) are the layer below, in ``org``."""
+"""The enterprise registry: enterprises, their survey visits and the liaisons stationed in them. The org
+objects an enterprise belongs to (street, community, grid, department) are the layer below, in ``org``."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from .validators import validate_credit_code, validate_mobile
 def scope_enterprise_q(scope: Scope, prefix: str = "") -> Q | None:
     """A Q restricting Enterprise rows (or rows with an enterprise FK under ``prefix``) to what ``scope``
     sees; None when it sees the whole district. The grants are on org objects, except a liaison's: the
-    firms it is stationed in (LiaisonAssignment)."""
+    enterprises it is stationed in (LiaisonAssignment)."""
     if scope.district:
         return None
     q = Q(pk__in=[])
@@ -121,7 +121,7 @@ class SurveyVisit(models.Model):
 
 
 class LiaisonAssignment(models.Model):
-    """驻企联络员 — one liaison serves many firms. The liaison's grant: what it sees is these firms.
+    """驻企联络员 — one liaison serves many enterprises. The liaison's grant: what it sees is these enterprises.
     (Moved here from ``inspections`` with its table: the registry's scope is derived from it.)"""
 
     liaison = models.ForeignKey(

@@ -1,4 +1,4 @@
-"""Reads of the firm registry, always scoped to the user."""
+"""Reads of the enterprise registry, always scoped to the user."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ LIST_COLUMNS = (
     "id", "name", "credit_code", "scale", "category", "operating_status", "employee_count",
     "last_visited_on", "jurisdiction__name", "department__name", "prevention_contact",
 )
-# The list page reads the firms alone (no joins: cheaper to plan and run) and names the jurisdiction and
+# The list page reads the enterprises alone (no joins: cheaper to plan and run) and names the jurisdiction and
 # department from one query over those two small tables (OrgNames), which also fills the filter bar.
 PAGE_COLUMNS = (
     "id", "name", "credit_code", "scale", "category", "operating_status", "employee_count",
@@ -66,9 +66,9 @@ def mask_mobile(mobile: str) -> str:
 
 
 def contact_mobile_visible(user):
-    """Who may see a firm's prevention contact's mobile in full: the street staff of the firm's street and
-    the task force (and superusers); everyone else sees it masked (mask_mobile). Returns a predicate on
-    the firm's jurisdiction id, so an export decides row by row."""
+    """Who may see an enterprise's prevention contact's mobile in full: the street staff of the enterprise's
+    street and the task force (and superusers); everyone else sees it masked (mask_mobile). Returns a
+    predicate on the enterprise's jurisdiction id, so an export decides row by row."""
     scope = scope_for(user)
     if user.is_superuser or scope.role == Role.TASK_FORCE:
         return lambda jurisdiction_id: True
@@ -88,7 +88,7 @@ def enterprises_visible(user) -> QuerySet[Enterprise]:
 
 
 def enterprise_get(user, pk: int) -> Enterprise:
-    """The firm if the user may see it; Enterprise.DoesNotExist (→ 404) otherwise."""
+    """The enterprise if the user may see it; Enterprise.DoesNotExist (→ 404) otherwise."""
     return enterprises_visible(user).select_related("jurisdiction", "department", "community", "grid").get(
         pk=pk
     )
@@ -139,11 +139,11 @@ COUNTER_TABLE = "enterprises_enterprise_count"
 
 
 def counted_total(user, filters: EnterpriseFilters, *, using: str = "default") -> int | None:
-    """The exact number of firms the user sees with these filters, read from the counter table that
-    PostgreSQL triggers keep (migration 0002) — no COUNT(*) over the firms, so flat at any data size.
+    """The exact number of enterprises the user sees with these filters, read from the counter table that
+    PostgreSQL triggers keep (migration 0002) — no COUNT(*) over the enterprises, so flat at any data size.
 
     None when the counter table cannot answer: not on PostgreSQL, a free-text term, or a scope that is
-    not a plain set of jurisdictions / departments (a liaison's assigned firms)."""
+    not a plain set of jurisdictions / departments (a liaison's assigned enterprises)."""
     connection = connections[using]
     if filters.q or connection.vendor != "postgresql":
         return None
@@ -270,15 +270,16 @@ def enterprise_list_page(user, filters: EnterpriseFilters, *, after: str = "", b
 
 
 def survey_coverage(user, days: int | None = None) -> list[dict]:
-    """Per jurisdiction in the user's scope: firms, firms visited within ``days`` days, and the share."""
+    """Per jurisdiction in the user's scope: enterprises, enterprises visited within ``days`` days, and the
+    share."""
     days = days or settings.SURVEY_COVERAGE_DAYS
     since = date.today() - timedelta(days=days)
     scope = scope_for(user)
     jurisdictions = scope.filter_jurisdictions(Jurisdiction.objects.all())
-    firms = enterprises_visible(user).filter(jurisdiction__in=jurisdictions)
+    enterprises = enterprises_visible(user).filter(jurisdiction__in=jurisdictions)
     counts = {
         row["jurisdiction_id"]: row
-        for row in firms.values("jurisdiction_id").annotate(
+        for row in enterprises.values("jurisdiction_id").annotate(
             total=Count("id"), visited=Count("id", filter=Q(last_visited_on__gte=since))
         )
     }

@@ -14,8 +14,8 @@ CREDIT_RE = re.compile(r"^[0-9A-HJ-NP-RTUW-Y]{2}\d{6}[0-9A-HJ-NP-RTUW-Y]{10}$")
 # GB 11714 organisation code (positions 9–17).
 ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-# One rule for the firm's free-text fields, wherever they come from (the form, the services, the import):
-# no "<" / ">" (markup) and no invisible control characters.
+# One rule for the enterprise's free-text fields, wherever they come from (the form, the services, the
+# import): no "<" / ">" (markup) and no invisible control characters.
 PLAIN_TEXT_FIELDS = ("name", "address", "legal_representative", "prevention_contact")
 MARKUP_RE = re.compile(r"[<>]")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -146,8 +146,8 @@ def enterprise_detail(request, pk: int, *, visit_form=None, status=200):
 
 
 def _duplicate_message(user, code: str, exclude_pk=None):
-    """The refusal for a registered code: the firm's name and link only if the user may see the firm;
-    a firm outside the user's scope is not named."""
+    """The refusal for a registered code: the enterprise's name and link only if the user may see the
+    enterprise; an enterprise outside the user's scope is not named."""
     existing = duplicate_of(code, exclude_pk=exclude_pk)
     if existing is None:
         return None

@@ -1,5 +1,5 @@
-"""Close a firm for good (已关闭) with a reason: the only way the registry changes a firm's operating
-status. The view reads the form and calls ``services.registry.enterprise_close``."""
+"""Close an enterprise for good (已关闭) with a reason: the only way the registry changes an enterprise's
+operating status. The view reads the form and calls ``services.registry.enterprise_close``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Home-page blocks of the registry: a liaison's assigned firms."""
+"""Home-page blocks of the registry: a liaison's assigned enterprises."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from .models import Enterprise
 def liaison_widget(request):
     if scope_for(request.user).role != Role.LIAISON:
         return None
-    firms = (
+    enterprises = (
         Enterprise.objects.filter(liaison_assignments__liaison=request.user)
         .select_related("jurisdiction")
         .order_by("name", "id")[:50]
     )
     return {"title": _("我的派驻企业"), "template": "enterprises/_liaison_widget.html",
-            "context": {"firms": firms}}
+            "context": {"enterprises": enterprises}}

@@ -63,7 +63,7 @@ def ensure_font(path: Path | str | None = None) -> str:
 class PlacardData:
     number: str
     code: str
-    firm_name: str
+    enterprise_name: str
     credit_code: str
     address: str
     jurisdiction: str
@@ -178,14 +178,14 @@ def draw_placard(c: Canvas, d: PlacardData) -> None:
     c.setFont(FONT_NAME, 14)
     c.drawRightString(WIDTH - margin - 28, y, d.number)
 
-    # Firm name, large
+    # Enterprise name, large
     y -= 44
     left = margin + 30
     inner = WIDTH - 2 * left
     name_size = 26
-    while pdfmetrics.stringWidth(d.firm_name, FONT_NAME, name_size) > inner and name_size > 16:
+    while pdfmetrics.stringWidth(d.enterprise_name, FONT_NAME, name_size) > inner and name_size > 16:
         name_size -= 1
-    name_lines = wrap(d.firm_name, inner, name_size)
+    name_lines = wrap(d.enterprise_name, inner, name_size)
     for line in name_lines:
         _bold_text(c, WIDTH / 2, y, line, name_size, DARK, centred=True, stroke=0.5)
         y -= name_size + 8

@@ -1,6 +1,6 @@
 """Signal receivers: an approval issues the placard, and an approval that lapses (rejected or withdrawn
-after a change of substance) revokes it, each in the deciding transaction; a firm is not closed for good
-while its placard stands."""
+after a change of substance) revokes it, each in the deciding transaction; an enterprise is not closed for
+good while its placard stands."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ def on_application_approval_lapsed(sender, *, application, actor=None, reason=""
 
 
 def refuse_close_while_a_placard_stands(sender, *, enterprise, **kwargs):
-    """enterprises.signals.enterprise_closing: a firm whose placard is valid or suspended is not closed."""
+    """enterprises.signals.enterprise_closing: an enterprise whose placard is valid or suspended is not
+    closed."""
     if Placard.objects.filter(
         enterprise=enterprise, status__in=(Placard.Status.VALID, Placard.Status.SUSPENDED)
     ).exists():

@@ -28,7 +28,7 @@ def placards_visible(user) -> QuerySet[Placard]:
 
 
 def placard_history_q(user, enterprise) -> Q:
-    """The firm history's reader (enterprises.history): entries about the placards of the firm's
+    """The enterprise history's reader (enterprises.history): entries about the placards of the enterprise's
     applications that the user may see."""
     applications = applications_visible(user).filter(enterprise=enterprise).values("pk")
     placards = Placard.objects.filter(enterprise=enterprise, application__in=applications).values("pk")

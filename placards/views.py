@@ -27,9 +27,9 @@ from .services.scans import rate_limited, scan_record
 
 PAGE_SIZE = 50
 ACTION_LABELS = {
-    "placard_issue": gettext_lazy("发放公示牌"), "placard_reprint": gettext_lazy("重新生成"),
-    "placard_suspend": gettext_lazy("暂停"), "placard_revoke": gettext_lazy("撤销"),
-    "placard_reinstate": gettext_lazy("恢复有效"),
+    "placard.issue": gettext_lazy("发放公示牌"), "placard.reprint": gettext_lazy("重新生成"),
+    "placard.suspend": gettext_lazy("暂停"), "placard.revoke": gettext_lazy("撤销"),
+    "placard.reinstate": gettext_lazy("恢复有效"),
 }
 
 
@@ -216,7 +216,7 @@ def verify(request, token: str):
     return _public_page("placards/verify.html", {
         "placard": row, "status_word": UNDER_REVIEW_WORD if under_review else STATUS_WORDS[row["status"]],
         "under_review": under_review,
-        "firm_name": row["enterprise__name"], "unit": row["enterprise__jurisdiction__name"],
+        "enterprise_name": row["enterprise__name"], "unit": row["enterprise__jurisdiction__name"],
         "approved_on": row["approved_on"],  # formatted by the page, in the reader's language
         "day_format": pgettext("date format", "Y年n月j日"), "moment_format": pgettext("date format", "Y年n月j日 H:i"),
         "changed_at": timezone.localtime(row["status_changed_at"]),

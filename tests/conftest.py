@@ -146,20 +146,20 @@ def personas(org):
 
 
 @pytest.fixture
-def firm_xy(xy, gxj):
-    """A small firm of 向阳街道 under 工信局."""
+def enterprise_xy(xy, gxj):
+    """A small enterprise of 向阳街道 under 工信局."""
     return EnterpriseFactory(jurisdiction=xy, department=gxj, scale="small")
 
 
 @pytest.fixture
-def firm_ds(ds, swj):
+def enterprise_ds(ds, swj):
     return EnterpriseFactory(jurisdiction=ds, department=swj, scale="small")
 
 
 @pytest.fixture
-def liaison_firm(personas, firm_xy):
-    LiaisonAssignment.objects.create(liaison=personas["liaison_xy"], enterprise=firm_xy)
-    return firm_xy
+def liaison_enterprise(personas, enterprise_xy):
+    LiaisonAssignment.objects.create(liaison=personas["liaison_xy"], enterprise=enterprise_xy)
+    return enterprise_xy
 
 
 @pytest.fixture

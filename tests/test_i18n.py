@@ -283,7 +283,7 @@ def visible_texts(body: str) -> list[str]:
 
 
 @pytest.mark.django_db
-def test_pages_in_english_on_request(client_for, firm_xy):
+def test_pages_in_english_on_request(client_for, enterprise_xy):
     from accounts.context_processors import NAV_ITEMS
 
     client = client_for("staff_xy")
@@ -294,17 +294,17 @@ def test_pages_in_english_on_request(client_for, firm_xy):
 
     assert 'lang="en"' in body
     for word in ("Firms", "Firm name", "Unified social credit code", "Operating status", "Sign out"):
-        assert word in body, f"{word!r} missing from the English firm list"
-    assert "Small/micro firm" in body  # firm_xy's scale, rendered through the Jinja2 rows
+        assert word in body, f"{word!r} missing from the English enterprise list"
+    assert "Small/micro firm" in body  # enterprise_xy's scale, rendered through the Jinja2 rows
     with translation.override("zh-hans"):
         nav_labels = [str(label) for label, _name, *_roles in NAV_ITEMS]
     for label in nav_labels:
         assert label not in body, f"nav label {label!r} not translated"
 
-    # No text node is still a Chinese msgid; data (the firm's name, street names) may be Chinese.
+    # No text node is still a Chinese msgid; data (the enterprise's name, street names) may be Chinese.
     msgids = {e.msgid for e in catalog_entries() if CJK.search(e.msgid)}
     untranslated = sorted({t for t in visible_texts(body) if t in msgids})
-    assert not untranslated, f"untranslated labels on the English firm list: {untranslated}"
+    assert not untranslated, f"untranslated labels on the English enterprise list: {untranslated}"
 
     # Back to Chinese: the default language still works.
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})

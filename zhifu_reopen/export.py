@@ -1,4 +1,4 @@
-"""Excel export shared by every list (firms, applications, inspections …).
+"""Excel export shared by every list (enterprises, applications, inspections …).
 
 ``xlsx_build(headers, rows)`` streams rows through openpyxl's write-only mode into a temporary file and
 returns it opened at the start, so a 400,000-row export never holds the workbook in memory.

@@ -4,7 +4,7 @@ Every page extends ``templates/base.html``. What the templates may call is set h
 
 - globals: ``static``, ``url(name, *args, **kwargs)``, ``get_language``, ``get_messages``, ``colon()``
   and the hooks the settings name (``OPTIONS["hooks"]``: the navigation, and the panels an upper app
-  lends a lower app's page, such as the firm page's applications), imported by dotted path so that
+  lends a lower app's page, such as the enterprise page's applications), imported by dotted path so that
   this base module imports no app;
 - filters: Django's ``date``, ``time``, ``filesizeformat``, ``truncatechars``, ``yesno``, and the
   punctuation of :mod:`zhifu_reopen.punctuation` (``parenthesised``, ``list_join``), which put

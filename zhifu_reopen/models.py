@@ -19,8 +19,8 @@ class AuditEntry(models.Model):
     target_type = models.CharField(_("对象类型"), max_length=64)
     target_id = models.BigIntegerField(_("对象编号"))
     target_repr = models.CharField(_("对象"), max_length=300, blank=True)
-    # The firm the entry belongs to: no database constraint and nothing done on delete, so deleting a firm
-    # leaves its history in place, still filed under the firm's id.
+    # The enterprise the entry belongs to: no database constraint and nothing done on delete, so deleting an
+    # enterprise leaves its history in place, still filed under the enterprise's id.
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", verbose_name=_("企业"), null=True, blank=True,
         on_delete=models.DO_NOTHING, db_constraint=False, related_name="audit_entries",

@@ -2,7 +2,7 @@
 workflow, and one function answering "may this user take this action on this object, and if not, why".
 
 How a workflow is written (``approvals/rules.py`` and ``placards/rules.py`` are the two examples; the
-patrol, liaison and firm-account workflows are written the same way):
+patrol, liaison and enterprise-account workflows are written the same way):
 
 1. **Rows.** Each ``Rule`` is one row: the ``action`` (a short code, e.g. ``"street_approve"``), the
    ``states`` it may be taken from, ``who`` may take it, and ``to``, the state it leads to (``None``: the

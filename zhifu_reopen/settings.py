@@ -97,7 +97,7 @@ TEMPLATES = [
     {
         # Every page of the product renders through Jinja2 from the top-level templates/ folder, on one
         # layout (templates/base.html), autoescaping on. It is the one engine because the hot lists
-        # (the firm list at district scale, the 待办 queue) cost several times more through Django's.
+        # (the enterprise list at district scale, the 待办 queue) cost several times more through Django's.
         "BACKEND": "zhifu_reopen.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": False,

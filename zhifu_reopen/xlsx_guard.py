@@ -1,4 +1,4 @@
-"""Uploaded ``.xlsx`` workbooks checked for bombs before a worksheet is parsed (issue 7 §5): the firm
+"""Uploaded ``.xlsx`` workbooks checked for bombs before a worksheet is parsed (issue 7 §5): the enterprise
 import (``enterprises.services.importing``) and the roster upload (``approvals``) both go through it.
 
 - :func:`xlsx_archive_check`: the zip's members declare their uncompressed sizes in the central

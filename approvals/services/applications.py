@@ -1,5 +1,5 @@
 """Filing an application: create, edit, materials, the returning-employee roster, submit, withdraw.
-All by the street official of the firm's jurisdiction."""
+All by the street official of the enterprise's jurisdiction."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The later steps of the three-party chain (large firms): the industry department, then the task force."""
+"""The later steps of the three-party chain (large enterprises): the industry department, then the task
+force."""
 
 from __future__ import annotations
 

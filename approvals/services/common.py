@@ -82,7 +82,7 @@ STATE_FIELDS = ["status", "current_step", "iteration", "step_deadline"]
 
 
 def application_save(application: Application, *, actor, action: str, before: dict, reason: str = "") -> None:
-    """Every change of an application's state is saved here, so the rule that keeps the firm and its
+    """Every change of an application's state is saved here, so the rule that keeps the enterprise and its
     placard truthful (``approval_follow``) runs on every path."""
     application.full_clean(exclude=["enterprise", "filed_by", "jurisdiction", "department"])
     application.save()
@@ -95,9 +95,9 @@ def application_save(application: Application, *, actor, action: str, before: di
 
 def approval_follow(application: Application, *, actor, before_status: str, reason: str) -> None:
     """An application approved once and then rejected or withdrawn (after a change of substance sent it
-    back to review) no longer stands approved: the firm is no longer 已复工 and the placard is revoked
+    back to review) no longer stands approved: the enterprise is no longer 已复工 and the placard is revoked
     (``application_approval_lapsed`` receiver), with the decision's reason, in this transaction. While
-    such an application is back under review the firm and the placard stay as they are (the verify page
+    such an application is back under review the enterprise and the placard stay as they are (the verify page
     says 变更审核中)."""
     if application.approved_at is None or application.status not in Application.FINAL:
         return
@@ -106,12 +106,12 @@ def approval_follow(application: Application, *, actor, before_status: str, reas
     why = _("复工申请%(n)s%(status)s：%(reason)s") % {
         "n": application.number or "", "status": application.get_status_display(), "reason": reason or "—",
     }
-    firm = Enterprise.objects.select_for_update().get(pk=application.enterprise_id)
-    if firm.operating_status == OperatingStatus.REOPENED:
-        Enterprise.objects.filter(pk=firm.pk).update(operating_status=OperatingStatus.NOT_REOPENED,
+    enterprise = Enterprise.objects.select_for_update().get(pk=application.enterprise_id)
+    if enterprise.operating_status == OperatingStatus.REOPENED:
+        Enterprise.objects.filter(pk=enterprise.pk).update(operating_status=OperatingStatus.NOT_REOPENED,
                                                      updated_at=timezone.now())
-        audit_record(actor=actor, action="enterprise.reopen_revoked", target=firm,
-                     before={"operating_status": firm.operating_status},
+        audit_record(actor=actor, action="enterprise.reopen_revoked", target=enterprise,
+                     before={"operating_status": enterprise.operating_status},
                      after={"operating_status": OperatingStatus.NOT_REOPENED}, reason=why)
     application_approval_lapsed.send(sender=Application, application=application, actor=actor, reason=why)
 

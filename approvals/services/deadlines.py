@@ -114,7 +114,9 @@ def notify(users, *, code: str, data: dict, link: str) -> int:
 
 
 def _data(application: Application, **extra) -> dict:
-    """What a notification about the application says: codes, not words (translated when shown)."""
+    """What a notification about the application says: codes, not words (translated when shown). The
+    enterprise's name is under the key ``firm``, the placeholder of the stored messages
+    (accounts.notifications)."""
     return {"number": application.number or "", "firm": application.enterprise.name,
             "step": application.current_step or "", **extra}
 

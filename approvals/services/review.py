@@ -109,7 +109,7 @@ def approval_blockers(application: Application) -> list[str]:
 
 
 def return_items(application: Application) -> list[str]:
-    """What the firm must correct: every material marked for revision, with its reason."""
+    """What the enterprise must correct: every material marked for revision, with its reason."""
     return [
         _("%(m)s：%(r)s") % {"m": m.get_kind_display(), "r": m.verdict_reason}
         for m in application.materials.filter(is_current=True, verdict=Material.Verdict.REVISION)
@@ -117,17 +117,17 @@ def return_items(application: Application) -> list[str]:
 
 
 def application_finalise_approval(application: Application, *, actor) -> None:
-    """Approved: the firm is approved to reopen (operating_status → reopened, 已复工) and the placard
+    """Approved: the enterprise is approved to reopen (operating_status → reopened, 已复工) and the placard
     is issued by the ``application_approved`` receiver — all in the caller's transaction."""
     now = timezone.now()
     application.approved_at = now
     application.decided_at = now
     step_leave(application)
-    firm = Enterprise.objects.select_for_update().get(pk=application.enterprise_id)
-    if firm.operating_status != OperatingStatus.REOPENED:
-        before = {"operating_status": firm.operating_status}
-        Enterprise.objects.filter(pk=firm.pk).update(operating_status=OperatingStatus.REOPENED, updated_at=now)
-        audit_record(actor=actor, action="enterprise.reopen_approved", target=firm,
+    enterprise = Enterprise.objects.select_for_update().get(pk=application.enterprise_id)
+    if enterprise.operating_status != OperatingStatus.REOPENED:
+        before = {"operating_status": enterprise.operating_status}
+        Enterprise.objects.filter(pk=enterprise.pk).update(operating_status=OperatingStatus.REOPENED, updated_at=now)
+        audit_record(actor=actor, action="enterprise.reopen_approved", target=enterprise,
                      before=before, after={"operating_status": OperatingStatus.REOPENED},
                      reason=_("复工申请%(n)s已通过") % {"n": application.number})
 
@@ -141,6 +141,7 @@ def filer_notify(application: Application) -> None:
     if application.status not in (S.APPROVED, S.RETURNED, S.REJECTED):
         return
     notify([application.filed_by], code="application.decided", link=application.get_absolute_url(),
+           # "firm": the enterprise's name, under the key the stored messages use (accounts.notifications)
            data={"number": application.number or "", "firm": application.enterprise.name,
                  "status": application.status})
 

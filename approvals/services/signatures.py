@@ -1,5 +1,5 @@
-"""The dual signature for small firms and venues: the street's party secretary and its director sign,
-in either order; two different people, each holding that post for the firm's jurisdiction by a
+"""The dual signature for small enterprises and venues: the street's party secretary and its director sign,
+in either order; two different people, each holding that post for the enterprise's jurisdiction by a
 django-guardian grant. Either may return the application instead."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Export of the firm list, with the user's filters and scope, to .xlsx. Small exports are built in the
+"""Export of the enterprise list, with the user's filters and scope, to .xlsx. Small exports are built in the
 request; more than ``EXPORT_INLINE_MAX_ROWS`` rows go to a background job (download from the job page).
 
 The first eleven columns are exactly the import template's, so an exported list can be corrected and

@@ -1,4 +1,4 @@
-"""Write path for the firm registry: create, edit, close for good, survey visits. Each checks scope and
+"""Write path for the enterprise registry: create, edit, close for good, survey visits. Each checks scope and
 rules, writes and records the audit entry in one transaction.
 
 The operating status is not an editable field: approval sets 已复工 (approvals.services.review), a
@@ -72,7 +72,7 @@ def _duplicate() -> DomainError:
 def _full_clean(enterprise: Enterprise) -> None:
     """Every field rule (the plain-text rule shared with the form and the import included), but not the
     credit code's uniqueness: that is the database's to decide, at the insert (:func:`_save_unique`). A
-    unique check here would see a firm another official committed a moment ago and fail with a
+    unique check here would see an enterprise another official committed a moment ago and fail with a
     ValidationError where the answer is the "already registered" refusal."""
     errors = plain_text_errors({name: getattr(enterprise, name) for name in EDITABLE_FIELDS})
     try:
@@ -100,7 +100,7 @@ def enterprise_create(*, user, data: dict, reason: str = "") -> Enterprise:
     data = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
     data["credit_code"] = normalise_credit_code(data["credit_code"])
     if duplicate_of(data["credit_code"]):
-        raise _duplicate()  # early; a firm registered after this check is refused at the insert
+        raise _duplicate()  # early; an enterprise registered after this check is refused at the insert
     enterprise = Enterprise(**data)
     _full_clean(enterprise)
     _save_unique(enterprise)
@@ -137,7 +137,7 @@ def enterprise_update(*, user, enterprise: Enterprise, data: dict, reason: str =
 
 @transaction.atomic
 def enterprise_close(*, user, enterprise: Enterprise, reason: str) -> Enterprise:
-    """Close a firm for good (已关闭: ceased trading, deregistered, moved out of the district) with a
+    """Close an enterprise for good (已关闭: ceased trading, deregistered, moved out of the district) with a
     required reason. Refused while an application is open or a placard still stands: those are decided
     by their own workflows first (withdraw the application; the task force revokes the placard): those
     apps refuse through ``enterprise_closing``."""

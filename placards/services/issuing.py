@@ -49,7 +49,7 @@ def _unique_code() -> str:
 
 
 def reopen_day(application, approved_at):
-    """准许复工日期: the approval day, or the later day the firm asked to reopen on."""
+    """准许复工日期: the approval day, or the later day the enterprise asked to reopen on."""
     day = approved_at.date()
     requested = application.requested_reopen_on
     return max(day, requested) if requested else day
@@ -83,7 +83,7 @@ def placard_issue(*, application, actor) -> Placard:
         issued_by=actor if getattr(actor, "pk", None) else None,
     )
     audit_record(
-        actor=actor, action="placard_issue", target=placard, enterprise=placard.enterprise,
+        actor=actor, action="placard.issue", target=placard, enterprise=placard.enterprise,
         after={"number": placard.number, "code": placard.code, "status": placard.status},
     )
     _queue_render(placard, actor)
@@ -101,7 +101,7 @@ def _refresh(placard: Placard, application, approved_at, actor) -> Placard:
     for key, value in facts.items():
         setattr(placard, key, value)
     placard.save(update_fields=list(facts))
-    audit_record(actor=actor, action="placard_update", target=placard, enterprise=placard.enterprise,
+    audit_record(actor=actor, action="placard.update", target=placard, enterprise=placard.enterprise,
                  before={k: str(v) for k, v in before.items()}, after={k: str(v) for k, v in facts.items()})
     _queue_render(placard, actor)
     return placard
@@ -122,6 +122,6 @@ def placard_render_request(*, placard: Placard, actor):
     """Reprint on demand: a new render job; the worker overwrites the placard's one file."""
     placard = Placard.objects.select_for_update().select_related("enterprise").get(pk=placard.pk)
     require(actor, "render", placard)
-    audit_record(actor=actor, action="placard_reprint", target=placard, enterprise=placard.enterprise)
+    audit_record(actor=actor, action="placard.reprint", target=placard, enterprise=placard.enterprise)
     _queue_render(placard, actor)
     return placard.render_job

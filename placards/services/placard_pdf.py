@@ -27,17 +27,17 @@ def qr_for(placard: Placard) -> tuple[tuple[bytes, ...], bool]:
 
 
 def placard_data(placard: Placard, matrix: tuple[bytes, ...] | None = None) -> pdf.PlacardData:
-    firm = placard.enterprise
-    jurisdiction = firm.jurisdiction
+    enterprise = placard.enterprise
+    jurisdiction = enterprise.jurisdiction
     return pdf.PlacardData(
         number=placard.number,
         code=placard.code,
-        firm_name=firm.name,
-        credit_code=firm.credit_code,
-        address=firm.address,
+        enterprise_name=enterprise.name,
+        credit_code=enterprise.credit_code,
+        address=enterprise.address,
         jurisdiction=jurisdiction.name,
-        prevention_contact=firm.prevention_contact,
-        prevention_mobile=firm.prevention_mobile,
+        prevention_contact=enterprise.prevention_contact,
+        prevention_mobile=enterprise.prevention_mobile,
         headcount=placard.approved_headcount,
         approved_on=date_cn(placard.approved_on),
         issuing_unit=jurisdiction.name,

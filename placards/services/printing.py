@@ -68,7 +68,7 @@ def batch_print_request(*, actor, placard_ids: Sequence[int]):
         raise DomainError(_("所选公示牌中有已撤销的，不能打印："), messages=revoked[:50], code="revoked")
     ordered = list(Placard.objects.filter(pk__in=ids).order_by("year", "serial").values_list("pk", flat=True))
     job = job_create(kind=BATCH_JOB, user=actor, params={"placard_ids": ordered}, total=len(ordered))
-    audit_record(actor=actor, action="placard_batch_print", target=job, after={"count": len(ordered)})
+    audit_record(actor=actor, action="placard.batch_print", target=job, after={"count": len(ordered)})
     job_enqueue(job, PRINT_TASK)
     return job
 

@@ -1,4 +1,4 @@
-"""Suspend, revoke, reinstate: the placard always tells the truth about whether the firm may be open.
+"""Suspend, revoke, reinstate: the placard always tells the truth about whether the enterprise may be open.
 Who may, from which status, to which: ``placards.rules`` (the task force acts on the page; the
 inspections work calls these from a stop-work finding, inspector in scope)."""
 
@@ -38,16 +38,16 @@ def _change(*, placard: Placard, actor, reason: str, rule: str, action: str) -> 
 
 
 def placard_suspend(*, placard: Placard, actor, reason: str) -> Placard:
-    return _change(placard=placard, actor=actor, reason=reason, rule="suspend", action="placard_suspend")
+    return _change(placard=placard, actor=actor, reason=reason, rule="suspend", action="placard.suspend")
 
 
 def placard_revoke(*, placard: Placard, actor, reason: str) -> Placard:
-    return _change(placard=placard, actor=actor, reason=reason, rule="revoke", action="placard_revoke")
+    return _change(placard=placard, actor=actor, reason=reason, rule="revoke", action="placard.revoke")
 
 
 def placard_reinstate(*, placard: Placard, actor, reason: str) -> Placard:
     """Only a suspended placard comes back; a revoked one is final (a new approval issues a new one)."""
-    return _change(placard=placard, actor=actor, reason=reason, rule="reinstate", action="placard_reinstate")
+    return _change(placard=placard, actor=actor, reason=reason, rule="reinstate", action="placard.reinstate")
 
 
 def placard_revoke_for_application(*, application, actor, reason: str) -> Placard | None:
@@ -57,7 +57,7 @@ def placard_revoke_for_application(*, application, actor, reason: str) -> Placar
     placard = Placard.objects.filter(application_id=application.pk).first()
     if placard is None or require(actor, "revoke_lapsed", placard).target is None:  # revoked already
         return placard
-    return _change(placard=placard, actor=actor, reason=reason, rule="revoke_lapsed", action="placard_revoke")
+    return _change(placard=placard, actor=actor, reason=reason, rule="revoke_lapsed", action="placard.revoke")
 
 
 # Application states in which an approved application is back under review after a change of

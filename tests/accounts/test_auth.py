@@ -44,9 +44,9 @@ def test_admin_is_for_superusers_only(client, personas):
     assert client.get("/admin/").status_code == 302
 
 
-def test_admin_pages_render_for_a_superuser(admin_client, org, firm_xy):
+def test_admin_pages_render_for_a_superuser(admin_client, org, enterprise_xy):
     for url in ["/admin/", "/admin/org/jurisdiction/", "/admin/enterprises/enterprise/",
-                f"/admin/enterprises/enterprise/{firm_xy.pk}/change/", "/admin/accounts/user/",
+                f"/admin/enterprises/enterprise/{enterprise_xy.pk}/change/", "/admin/accounts/user/",
                 "/admin/zhifu_reopen/auditentry/", "/admin/org/patrolteam/",
                 "/admin/approvals/application/", "/admin/approvals/material/", "/admin/placards/placard/",
                 "/admin/zhifu_reopen/job/"]:
@@ -56,9 +56,9 @@ def test_admin_pages_render_for_a_superuser(admin_client, org, firm_xy):
     assert admin_client.get("/admin/approvals/application/add/").status_code == 403
 
 
-def test_each_role_lands_on_its_own_work(client_for, liaison_firm, firm_ds):
+def test_each_role_lands_on_its_own_work(client_for, liaison_enterprise, enterprise_ds):
     body = client_for("liaison_xy").get("/").content.decode()
-    assert "我的派驻企业" in body and liaison_firm.name in body and firm_ds.name not in body
+    assert "我的派驻企业" in body and liaison_enterprise.name in body and enterprise_ds.name not in body
     body = client_for("taskforce").get("/").content.decode()
     assert "走访摸排覆盖" in body and "卧龙园" in body
     body = client_for("staff_xy").get("/").content.decode()
@@ -103,32 +103,32 @@ def test_a_district_patrol_team_sees_the_whole_district_a_joint_team_its_street(
     assert not joint.district and joint.jurisdiction_ids == {xy.pk}
 
 
-def test_a_cached_scope_follows_a_revoked_grant_at_once(client_for, personas, xy, firm_xy):
+def test_a_cached_scope_follows_a_revoked_grant_at_once(client_for, personas, xy, enterprise_xy):
     from guardian.shortcuts import remove_perm
 
     client = client_for("staff_xy")
-    assert client.get(firm_xy.get_absolute_url()).status_code == 200  # scope now cached
+    assert client.get(enterprise_xy.get_absolute_url()).status_code == 200  # scope now cached
     remove_perm("org.work_in_jurisdiction", personas["staff_xy"], xy)
-    assert client.get(firm_xy.get_absolute_url()).status_code == 404
+    assert client.get(enterprise_xy.get_absolute_url()).status_code == 404
 
 
-def test_a_cached_scope_follows_a_role_change(client_for, personas, firm_xy):
+def test_a_cached_scope_follows_a_role_change(client_for, personas, enterprise_xy):
     client = client_for("staff_xy")
-    assert client.get(firm_xy.get_absolute_url()).status_code == 200
+    assert client.get(enterprise_xy.get_absolute_url()).status_code == 200
     user = personas["staff_xy"]
     user.role = "liaison"
     user.save()
-    assert client.get(firm_xy.get_absolute_url()).status_code == 404
+    assert client.get(enterprise_xy.get_absolute_url()).status_code == 404
 
 
 def test_a_joint_team_moved_to_another_street_changes_what_its_inspector_sees(client_for, personas, ds,
-                                                                               firm_xy, firm_ds):
+                                                                               enterprise_xy, enterprise_ds):
     from org.models import PatrolTeam
 
     client = client_for("inspector_xy")
-    assert client.get(firm_xy.get_absolute_url()).status_code == 200
+    assert client.get(enterprise_xy.get_absolute_url()).status_code == 200
     team = PatrolTeam.objects.get(name="向阳街道联合巡查组")
     team.jurisdiction = ds
     team.save()
-    assert client.get(firm_xy.get_absolute_url()).status_code == 404
-    assert client.get(firm_ds.get_absolute_url()).status_code == 200
+    assert client.get(enterprise_xy.get_absolute_url()).status_code == 404
+    assert client.get(enterprise_ds.get_absolute_url()).status_code == 200

@@ -17,12 +17,12 @@ def cached(user) -> bool:
 
 
 @pytest.fixture
-def two_cached(client_for, personas, firm_xy, firm_ds):
+def two_cached(client_for, personas, enterprise_xy, enterprise_ds):
     """staff_xy and staff_ds, each with a page seen (their scopes cached)."""
     a, b = personas["staff_xy"], personas["staff_ds"]
     client_a, client_b = client_for("staff_xy"), client_for("staff_ds")
-    assert client_a.get(firm_xy.get_absolute_url()).status_code == 200
-    assert client_b.get(firm_ds.get_absolute_url()).status_code == 200
+    assert client_a.get(enterprise_xy.get_absolute_url()).status_code == 200
+    assert client_b.get(enterprise_ds.get_absolute_url()).status_code == 200
     assert cached(a) and cached(b)
     return a, b, client_a, client_b
 
@@ -37,20 +37,20 @@ def test_a_login_drops_no_cached_scope(two_cached, client):
     assert cached(a)  # A's own grants did not change either
 
 
-def test_a_revoked_post_holds_from_the_next_request_and_drops_only_that_scope(two_cached, personas, xy, firm_xy):
+def test_a_revoked_post_holds_from_the_next_request_and_drops_only_that_scope(two_cached, personas, xy, enterprise_xy):
     a, b, client_a, _client_b = two_cached
     svc.post_end(actor=personas["district_admin"], person=a, post=Post(Role.STREET_STAFF, xy), reason="调离")
     assert not cached(a) and cached(b)
-    assert client_a.get(firm_xy.get_absolute_url()).status_code == 403  # the next request: no post, no role
+    assert client_a.get(enterprise_xy.get_absolute_url()).status_code == 403  # the next request: no post, no role
 
 
-def test_an_appointment_holds_from_the_next_request(two_cached, personas, firm_xy):
+def test_an_appointment_holds_from_the_next_request(two_cached, personas, enterprise_xy):
     a, b, _client_a, client_b = two_cached
-    assert client_b.get(firm_xy.get_absolute_url()).status_code == 404
-    svc.post_appoint(actor=personas["district_admin"], person=b, post=Post(Role.STREET_STAFF, firm_xy.jurisdiction),
+    assert client_b.get(enterprise_xy.get_absolute_url()).status_code == 404
+    svc.post_appoint(actor=personas["district_admin"], person=b, post=Post(Role.STREET_STAFF, enterprise_xy.jurisdiction),
                      reason="增援向阳")
     assert cached(a) and not cached(b)
-    assert client_b.get(firm_xy.get_absolute_url()).status_code == 200
+    assert client_b.get(enterprise_xy.get_absolute_url()).status_code == 200
 
 
 def test_a_street_renamed_drops_every_scope(two_cached, xy):
@@ -62,7 +62,7 @@ def test_a_street_renamed_drops_every_scope(two_cached, xy):
     assert "向阳街道（新）" in scope_for(a).post_label
 
 
-def test_a_group_grant_drops_its_members_scopes_only(two_cached, ds, firm_ds):
+def test_a_group_grant_drops_its_members_scopes_only(two_cached, ds, enterprise_ds):
     from django.contrib.auth.models import Group
     from guardian.shortcuts import assign_perm
 
@@ -70,7 +70,7 @@ def test_a_group_grant_drops_its_members_scopes_only(two_cached, ds, firm_ds):
     group = Group.objects.create(name="东山帮办")
     a.groups.add(group)
     assert not cached(a) and cached(b)
-    assert client_a.get(firm_ds.get_absolute_url()).status_code == 404
+    assert client_a.get(enterprise_ds.get_absolute_url()).status_code == 404
     assign_perm("org.work_in_jurisdiction", group, ds)
     assert not cached(a) and cached(b)
-    assert client_a.get(firm_ds.get_absolute_url()).status_code == 200
+    assert client_a.get(enterprise_ds.get_absolute_url()).status_code == 200

@@ -45,9 +45,9 @@ def newcomer(org):
     return user_create(username="li_xin", password=PASSWORD, role="", full_name="李新")
 
 
-def test_appointing_a_new_secretary_ends_the_old_ones_post_in_the_same_step(admin, personas, newcomer, xy, firm_xy):
+def test_appointing_a_new_secretary_ends_the_old_ones_post_in_the_same_step(admin, personas, newcomer, xy, enterprise_xy):
     old = personas["secretary_xy"]
-    app = h.street_approved(personas["staff_xy"], firm_xy)
+    app = h.street_approved(personas["staff_xy"], enterprise_xy)
     assert signer_posts(old, app) == ["secretary"]
     secretary = Post(Role.STREET_SECRETARY, xy)
     ended = svc.post_appoint(actor=admin, person=newcomer, post=secretary, reason=REASON)
@@ -190,12 +190,12 @@ def test_a_password_reset_kills_the_old_password_and_the_link_is_one_time(admin,
     refused(lambda: svc.password_reset_link(actor=root, person=root), code="self", text="修改密码")
 
 
-def test_deactivate_and_reactivate(admin, personas, client, firm_xy, ds):
+def test_deactivate_and_reactivate(admin, personas, client, enterprise_xy, ds):
     staff = personas["staff_xy"]
     client.force_login(staff)
-    assert client.get(firm_xy.get_absolute_url()).status_code == 200
+    assert client.get(enterprise_xy.get_absolute_url()).status_code == 200
     svc.account_deactivate(actor=admin, person=staff, reason="调离")
-    assert client.get(firm_xy.get_absolute_url()).status_code == 302  # signed out at the next request
+    assert client.get(enterprise_xy.get_absolute_url()).status_code == 302  # signed out at the next request
     refused(lambda: svc.account_deactivate(actor=admin, person=staff, reason="调离"), code="already_inactive")
     refused(lambda: svc.password_reset_link(actor=admin, person=staff), code="inactive", text="请先启用")
     refused(lambda: svc.post_appoint(actor=admin, person=staff, post=Post(Role.STREET_STAFF, ds), reason=REASON),
@@ -204,7 +204,7 @@ def test_deactivate_and_reactivate(admin, personas, client, firm_xy, ds):
     refused(lambda: svc.account_reactivate(actor=admin, person=staff, reason="返岗"), code="already_active")
     refused(lambda: svc.account_deactivate(actor=admin, person=admin, reason="x"), code="forbidden")
     staff.refresh_from_db()
-    assert staff.is_active and posts_of(staff) == [Post(Role.STREET_STAFF, firm_xy.jurisdiction)]
+    assert staff.is_active and posts_of(staff) == [Post(Role.STREET_STAFF, enterprise_xy.jurisdiction)]
     (off,) = entries(staff, "account.deactivate")
     assert off.before == {"is_active": True} and off.after == {"is_active": False} and off.reason == "调离"
     assert entries(staff, "account.reactivate")[0].after == {"is_active": True}

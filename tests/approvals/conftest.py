@@ -5,7 +5,7 @@ from tests.factories import EnterpriseFactory
 
 @pytest.fixture
 def large_xy(xy, gxj):
-    """A large firm of 向阳街道 under 工信局 (three-party chain)."""
+    """A large enterprise of 向阳街道 under 工信局 (three-party chain)."""
     return EnterpriseFactory(jurisdiction=xy, department=gxj, scale="large", employee_count=500)
 
 

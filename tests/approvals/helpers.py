@@ -43,8 +43,8 @@ def app_data(**extra) -> dict:
     }
 
 
-def draft(staff, firm, *, employees: int = 2, materials: bool = True, **extra) -> Application:
-    application = application_create(user=staff, enterprise=firm, data=app_data(returning_headcount=max(employees, 1), **extra))
+def draft(staff, enterprise, *, employees: int = 2, materials: bool = True, **extra) -> Application:
+    application = application_create(user=staff, enterprise=enterprise, data=app_data(returning_headcount=max(employees, 1), **extra))
     for i in range(employees):
         employee_add(user=staff, application=application, data=employee_data(i + 1))
     if materials:
@@ -83,23 +83,23 @@ def meet(staff, application: Application) -> None:
                           met_at=timezone.now() - timedelta(hours=1), outcome="防控措施落实到位")
 
 
-def submitted(staff, firm, **kw) -> Application:
-    application = draft(staff, firm, **kw)
+def submitted(staff, enterprise, **kw) -> Application:
+    application = draft(staff, enterprise, **kw)
     return application_submit(user=staff, application=application)
 
 
-def street_approved(staff, firm, *, street_reviewer=None, **kw) -> Application:
+def street_approved(staff, enterprise, *, street_reviewer=None, **kw) -> Application:
     """Filed and submitted by ``staff``, reviewed at the street by ``street_reviewer`` (default: the
     second official of the street)."""
     street_reviewer = street_reviewer or colleague(staff)
-    application = submitted(staff, firm, **kw)
+    application = submitted(staff, enterprise, **kw)
     accept_all(street_reviewer, application)
     meet(staff, application)
     return street_decide(user=street_reviewer, application=application, outcome="approve", opinion="材料齐全，同意")
 
 
-def at_task_force(staff, reviewer, firm, **kw) -> Application:
-    application = street_approved(staff, firm, **kw)
+def at_task_force(staff, reviewer, enterprise, **kw) -> Application:
+    application = street_approved(staff, enterprise, **kw)
     return department_decide(user=reviewer, application=application, outcome="approve", opinion="同意")
 
 

@@ -71,9 +71,9 @@ def test_two_task_force_members_deciding_at_once(personas, staff, large_xy, appr
     assert approvals_seen.count(app.pk) == (1 if app.status == "approved" else 0)
 
 
-def test_two_street_officials_at_once(personas, staff, firm_xy, xy):
+def test_two_street_officials_at_once(personas, staff, enterprise_xy, xy):
     # Two officials other than the filer (who never takes the street step).
-    app = h.submitted(staff, firm_xy)
+    app = h.submitted(staff, enterprise_xy)
     first = h.colleague(staff)
     h.accept_all(first, app)
     h.meet(staff, app)
@@ -86,8 +86,8 @@ def test_two_street_officials_at_once(personas, staff, firm_xy, xy):
     assert Decision.objects.filter(application=app, kind="street").count() == 1
 
 
-def test_both_signatures_at_the_same_instant_approve_once(personas, staff, firm_xy, approvals_seen):
-    app = h.street_approved(staff, firm_xy)
+def test_both_signatures_at_the_same_instant_approve_once(personas, staff, enterprise_xy, approvals_seen):
+    app = h.street_approved(staff, enterprise_xy)
     secretary, director = personas["secretary_xy"], personas["director_xy"]
     results = race(
         lambda: signature_add(user=secretary, application=app, post="secretary", opinion="同意"),
@@ -101,8 +101,8 @@ def test_both_signatures_at_the_same_instant_approve_once(personas, staff, firm_
     assert Decision.objects.filter(application=app, outcome="signed").count() == 2
 
 
-def test_the_same_signature_twice_at_once_is_recorded_once(personas, staff, firm_xy):
-    app = h.street_approved(staff, firm_xy)
+def test_the_same_signature_twice_at_once_is_recorded_once(personas, staff, enterprise_xy):
+    app = h.street_approved(staff, enterprise_xy)
     secretary = personas["secretary_xy"]
     sign = lambda: signature_add(user=secretary, application=app, post="secretary", opinion="同意")  # noqa: E731
     results = race(sign, sign, sign)
@@ -112,13 +112,13 @@ def test_the_same_signature_twice_at_once_is_recorded_once(personas, staff, firm
     assert app.status == "in_review"
 
 
-def test_two_officials_filing_for_the_same_firm_at_once(personas, staff, firm_xy, xy):
+def test_two_officials_filing_for_the_same_enterprise_at_once(personas, staff, enterprise_xy, xy):
     from approvals.services.applications import application_create
 
     colleague = user_create(username="staff_xy3", password="x" * 12, role=Role.STREET_STAFF, jurisdictions=[xy])
     results = race(
-        lambda: application_create(user=staff, enterprise=firm_xy, data=h.app_data()),
-        lambda: application_create(user=colleague, enterprise=firm_xy, data=h.app_data()),
+        lambda: application_create(user=staff, enterprise=enterprise_xy, data=h.app_data()),
+        lambda: application_create(user=colleague, enterprise=enterprise_xy, data=h.app_data()),
     )
     assert sorted(r[0] for r in results) == ["ok", "refused"]
-    assert Application.objects.filter(enterprise=firm_xy).count() == 1
+    assert Application.objects.filter(enterprise=enterprise_xy).count() == 1

@@ -28,8 +28,8 @@ def meeting(time: str) -> dict:
     ("9999-12-31T23:59", "见面时间不能晚于现在"),
     ((timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"), "见面时间不能晚于现在"),
 ])
-def test_a_meeting_time_out_of_bounds_is_refused_at_the_field(client_for, staff, firm_xy, met_at, message):
-    app = h.submitted(staff, firm_xy)
+def test_a_meeting_time_out_of_bounds_is_refused_at_the_field(client_for, staff, enterprise_xy, met_at, message):
+    app = h.submitted(staff, enterprise_xy)
     c = client_for("staff_xy")
     r = c.post(reverse("approvals:meeting", args=[app.pk]), meeting(met_at))
     assert r.status_code == 400
@@ -40,15 +40,15 @@ def test_a_meeting_time_out_of_bounds_is_refused_at_the_field(client_for, staff,
     assert c.get(reverse("approvals:detail", args=[app.pk])).status_code == 200
 
 
-def test_a_meeting_during_the_response_is_recorded(client_for, staff, firm_xy):
-    app = h.submitted(staff, firm_xy)
+def test_a_meeting_during_the_response_is_recorded(client_for, staff, enterprise_xy):
+    app = h.submitted(staff, enterprise_xy)
     r = client_for("staff_xy").post(reverse("approvals:meeting", args=[app.pk]), meeting("2020-02-10T09:30"))
     assert r.status_code == 302 and LeaderMeeting.objects.count() == 1
     assert client_for("staff_xy").get(reverse("approvals:detail", args=[app.pk])).status_code == 200
 
 
-def test_the_service_refuses_a_year_one_meeting_whoever_calls_it(staff, firm_xy):
-    app = h.submitted(staff, firm_xy)
+def test_the_service_refuses_a_year_one_meeting_whoever_calls_it(staff, enterprise_xy):
+    app = h.submitted(staff, enterprise_xy)
     with pytest.raises(DomainError) as info:
         leader_meeting_record(user=staff, application=app, principal="王伟", outcome="好",
                               met_at=datetime(1, 1, 1, tzinfo=UTC))
@@ -56,9 +56,9 @@ def test_the_service_refuses_a_year_one_meeting_whoever_calls_it(staff, firm_xy)
     assert not LeaderMeeting.objects.exists()
 
 
-def test_the_start_of_the_response_is_a_setting(settings, staff, firm_xy):
+def test_the_start_of_the_response_is_a_setting(settings, staff, enterprise_xy):
     settings.EPIDEMIC_RESPONSE_START = date(2022, 12, 1)
-    app = h.submitted(staff, firm_xy)
+    app = h.submitted(staff, enterprise_xy)
     with pytest.raises(DomainError) as info:
         leader_meeting_record(user=staff, application=app, principal="王伟", outcome="好",
                               met_at=timezone.make_aware(datetime(2022, 11, 30, 9, 0)))
@@ -77,22 +77,22 @@ def application_form(day: str) -> dict:
     ((timezone.localdate() - timedelta(days=1)).isoformat(), "拟复工日期不能早于今天"),
     ("9999-12-31", "拟复工日期不能晚于"),
 ])
-def test_a_reopening_day_out_of_bounds_is_refused_at_the_field(client_for, firm_xy, day, message):
-    r = client_for("staff_xy").post(reverse("approvals:create", args=[firm_xy.pk]), application_form(day))
+def test_a_reopening_day_out_of_bounds_is_refused_at_the_field(client_for, enterprise_xy, day, message):
+    r = client_for("staff_xy").post(reverse("approvals:create", args=[enterprise_xy.pk]), application_form(day))
     assert r.status_code == 400
     assert f'<div class="error-text">{message}' in r.text
     assert not Application.objects.exists()
 
 
-def test_the_service_refuses_a_past_reopening_day(staff, firm_xy):
+def test_the_service_refuses_a_past_reopening_day(staff, enterprise_xy):
     with pytest.raises(DomainError) as info:
-        filing.application_create(user=staff, enterprise=firm_xy, data=h.app_data(requested_reopen_on=date(1, 1, 1)))
+        filing.application_create(user=staff, enterprise=enterprise_xy, data=h.app_data(requested_reopen_on=date(1, 1, 1)))
     assert "拟复工日期不能早于今天" in " ".join(info.value.messages)
     assert not Application.objects.exists()
 
 
-def test_a_stored_day_that_has_passed_does_not_block_other_edits(client_for, staff, firm_xy):
-    app = filing.application_create(user=staff, enterprise=firm_xy, data=h.app_data())
+def test_a_stored_day_that_has_passed_does_not_block_other_edits(client_for, staff, enterprise_xy):
+    app = filing.application_create(user=staff, enterprise=enterprise_xy, data=h.app_data())
     passed = timezone.localdate() - timedelta(days=2)
     Application.objects.filter(pk=app.pk).update(requested_reopen_on=passed)
     app.refresh_from_db()

@@ -32,10 +32,10 @@ def test_deadline_colours():
     assert "剩余" in time_left_label(now + timedelta(hours=3), now)
 
 
-def test_beat_reminds_the_step_officials_once_per_interval(personas, staff, firm_xy, django_capture_on_commit_callbacks):
+def test_beat_reminds_the_step_officials_once_per_interval(personas, staff, enterprise_xy, django_capture_on_commit_callbacks):
     staff.email = "staff@example.com"
     staff.save()
-    app = h.submitted(staff, firm_xy)
+    app = h.submitted(staff, enterprise_xy)
     Application.objects.filter(pk=app.pk).update(step_deadline=timezone.now() - timedelta(hours=1))
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.send_deadline_reminders.delay().get() == 1
@@ -48,9 +48,9 @@ def test_beat_reminds_the_step_officials_once_per_interval(personas, staff, firm
     assert not Notification.objects.filter(user=personas["staff_ds"]).exists()
 
 
-def test_beat_escalates_long_overdue_steps_to_the_task_force_once(personas, staff, firm_xy):
+def test_beat_escalates_long_overdue_steps_to_the_task_force_once(personas, staff, enterprise_xy):
     tf = personas["taskforce"]
-    app = h.submitted(staff, firm_xy)
+    app = h.submitted(staff, enterprise_xy)
     Application.objects.filter(pk=app.pk).update(step_deadline=timezone.now() - timedelta(hours=30))
     assert tasks.escalate_overdue.delay().get() == 1
     assert Notification.objects.filter(user=tf, message__contains="上报专班").count() == 1
@@ -59,10 +59,10 @@ def test_beat_escalates_long_overdue_steps_to_the_task_force_once(personas, staf
     assert app.escalated_at is not None
 
 
-def test_signature_step_reminds_only_who_has_not_signed(personas, staff, firm_xy):
+def test_signature_step_reminds_only_who_has_not_signed(personas, staff, enterprise_xy):
     from approvals.services.signatures import signature_add
 
-    app = h.street_approved(staff, firm_xy)
+    app = h.street_approved(staff, enterprise_xy)
     signature_add(user=personas["secretary_xy"], application=app, post="secretary", opinion="同意")
     director = personas["director_xy"]
     assert application_remind(user=personas["taskforce"], application=app, note="请尽快签字") == 1
@@ -70,8 +70,8 @@ def test_signature_step_reminds_only_who_has_not_signed(personas, staff, firm_xy
     assert not Notification.objects.filter(user=personas["secretary_xy"]).exists()
 
 
-def test_remind_is_for_superiors_only(personas, staff, firm_xy):
-    app = h.submitted(staff, firm_xy)
+def test_remind_is_for_superiors_only(personas, staff, enterprise_xy):
+    app = h.submitted(staff, enterprise_xy)
     with pytest.raises(DomainError):
         application_remind(user=staff, application=app)
     with pytest.raises(DomainError):
@@ -79,10 +79,10 @@ def test_remind_is_for_superiors_only(personas, staff, firm_xy):
     assert application_remind(user=personas["secretary_xy"], application=app) == 1
 
 
-def test_reminders_show_on_the_queue_and_home_and_can_be_marked_read(client_for, personas, staff, firm_xy):
+def test_reminders_show_on_the_queue_and_home_and_can_be_marked_read(client_for, personas, staff, enterprise_xy):
     from django.urls import reverse
 
-    app = h.submitted(staff, firm_xy)
+    app = h.submitted(staff, enterprise_xy)
     application_remind(user=personas["taskforce"], application=app, note="请今天办结")
     c = client_for("staff_xy")
     assert "请今天办结" in c.get(reverse("approvals:queue")).text
@@ -92,10 +92,10 @@ def test_reminders_show_on_the_queue_and_home_and_can_be_marked_read(client_for,
     assert not Notification.objects.filter(user=staff, read_at__isnull=True).exists()
 
 
-def test_task_force_sees_escalated_items_of_every_step(client_for, personas, staff, firm_xy):
+def test_task_force_sees_escalated_items_of_every_step(client_for, personas, staff, enterprise_xy):
     from django.urls import reverse
 
-    app = h.submitted(staff, firm_xy)
+    app = h.submitted(staff, enterprise_xy)
     Application.objects.filter(pk=app.pk).update(step_deadline=timezone.now() - timedelta(hours=30))
     overdue_escalate()
     page = client_for("taskforce").get(reverse("approvals:queue") + "?tab=escalated").text
@@ -104,14 +104,14 @@ def test_task_force_sees_escalated_items_of_every_step(client_for, personas, sta
     assert app.number not in client_for("staff_ds").get(reverse("approvals:queue") + "?tab=escalated").text
 
 
-def test_the_filer_hears_of_returns_and_approvals(personas, staff, firm_xy):
+def test_the_filer_hears_of_returns_and_approvals(personas, staff, enterprise_xy):
     from approvals.services.review import street_decide
     from approvals.services.signatures import signature_add
 
-    app = h.submitted(staff, firm_xy)
+    app = h.submitted(staff, enterprise_xy)
     street_decide(user=h.colleague(staff), application=app, outcome="return", opinion="补正")
     assert Notification.objects.filter(user=staff, message__contains="已退回").count() == 1
-    app = h.street_approved(staff, EnterpriseFactory(jurisdiction=firm_xy.jurisdiction))
+    app = h.street_approved(staff, EnterpriseFactory(jurisdiction=enterprise_xy.jurisdiction))
     signature_add(user=personas["secretary_xy"], application=app, post="secretary", opinion="同意")
     signature_add(user=personas["director_xy"], application=app, post="director", opinion="同意")
     assert Notification.objects.filter(user=staff, message__contains="已通过").count() == 1

@@ -21,31 +21,31 @@ def english(client):
     return client
 
 
-def test_a_reminder_sent_from_the_english_ui_reads_in_each_readers_language(client_for, personas, staff, firm_xy):
-    app = h.submitted(staff, firm_xy)
+def test_a_reminder_sent_from_the_english_ui_reads_in_each_readers_language(client_for, personas, staff, enterprise_xy):
+    app = h.submitted(staff, enterprise_xy)
     with translation.override("en"):  # the task force works in English
         application_remind(user=personas["taskforce"], application=app, note="请今天办结")
     note = Notification.objects.get(user=staff)
     assert note.code == "application.remind"
-    assert note.message_data == {"number": app.number, "firm": firm_xy.name, "step": "street", "note": "请今天办结"}
-    assert note.message == f"催办：{app.number} {firm_xy.name}（街道/园区审核） 请今天办结"  # the record
+    assert note.message_data == {"number": app.number, "firm": enterprise_xy.name, "step": "street", "note": "请今天办结"}
+    assert note.message == f"催办：{app.number} {enterprise_xy.name}（街道/园区审核） 请今天办结"  # the record
 
     page = client_for("staff_xy").get(reverse("approvals:queue")).text
-    assert f"催办：{app.number} {firm_xy.name}（街道/园区审核） 请今天办结" in page
+    assert f"催办：{app.number} {enterprise_xy.name}（街道/园区审核） 请今天办结" in page
     page = english(client_for("staff_xy")).get(reverse("approvals:queue")).text
-    assert f"Reminder: {app.number} {firm_xy.name} (Street/park review) 请今天办结" in page
+    assert f"Reminder: {app.number} {enterprise_xy.name} (Street/park review) 请今天办结" in page
     assert "催办：" not in page and "街道/园区审核" not in page
 
 
-def test_the_filers_result_names_the_status_in_the_readers_language(client_for, staff, reviewer, firm_xy):
-    app = h.submitted(staff, firm_xy)
+def test_the_filers_result_names_the_status_in_the_readers_language(client_for, staff, reviewer, enterprise_xy):
+    app = h.submitted(staff, enterprise_xy)
     with translation.override("en"):
         street_decide(user=reviewer, application=app, outcome="return", opinion="补正")
     note = Notification.objects.get(user=staff)
     assert (note.code, note.message_data["status"]) == ("application.decided", "returned")
     assert note.message.endswith("已退回")
     home = english(client_for("staff_xy")).get("/").text  # the queue widget on the home page
-    assert f"Application {app.number} ({firm_xy.name}): Returned" in home
+    assert f"Application {app.number} ({enterprise_xy.name}): Returned" in home
 
 
 def test_rows_stored_as_sentences_before_codes_are_read_back_by_the_migration(staff):

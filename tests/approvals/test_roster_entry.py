@@ -56,8 +56,8 @@ def add_url(app) -> str:
     return reverse("approvals:employee_add", args=[app.pk])
 
 
-def test_a_refused_row_keeps_what_was_typed_and_says_each_error_at_its_field(client_for, staff, firm_xy):
-    app = h.draft(staff, firm_xy, employees=2, materials=False)
+def test_a_refused_row_keeps_what_was_typed_and_says_each_error_at_its_field(client_for, staff, enterprise_xy):
+    app = h.draft(staff, enterprise_xy, employees=2, materials=False)
     c = client_for("staff_xy")
     bad_id = GOOD_ID[:-1] + ("0" if GOOD_ID[-1] != "0" else "1")  # a wrong check digit
     r = c.post(add_url(app), row(id_number=bad_id, mobile="2390535"))
@@ -81,8 +81,8 @@ def test_a_refused_row_keeps_what_was_typed_and_says_each_error_at_its_field(cli
     assert app.employees.count() == 2
 
 
-def test_a_duplicate_id_number_is_said_at_the_id_field(client_for, staff, firm_xy):
-    app = h.draft(staff, firm_xy, employees=1, materials=False)
+def test_a_duplicate_id_number_is_said_at_the_id_field(client_for, staff, enterprise_xy):
+    app = h.draft(staff, enterprise_xy, employees=1, materials=False)
     c = client_for("staff_xy")
     taken = app.employees.get().id_number
     r = c.post(add_url(app), row(id_number=taken.lower() if taken.endswith("X") else taken))
@@ -93,8 +93,8 @@ def test_a_duplicate_id_number_is_said_at_the_id_field(client_for, staff, firm_x
     assert app.employees.count() == 1
 
 
-def test_an_empty_required_field_is_said_at_that_field(client_for, staff, firm_xy):
-    app = h.draft(staff, firm_xy, employees=1, materials=False)
+def test_an_empty_required_field_is_said_at_that_field(client_for, staff, enterprise_xy):
+    app = h.draft(staff, enterprise_xy, employees=1, materials=False)
     r = client_for("staff_xy").post(add_url(app), row(residence=""))
     assert r.status_code == 400
     f = fields(panel(r.content.decode(), "roster-add"))
@@ -103,8 +103,8 @@ def test_an_empty_required_field_is_said_at_that_field(client_for, staff, firm_x
     assert "autofocus" in f["residence"]["tag"]
 
 
-def test_after_an_add_the_panel_stays_open_empty_and_focused_for_the_next_row(client_for, staff, firm_xy):
-    app = h.draft(staff, firm_xy, employees=2, materials=False)
+def test_after_an_add_the_panel_stays_open_empty_and_focused_for_the_next_row(client_for, staff, enterprise_xy):
+    app = h.draft(staff, enterprise_xy, employees=2, materials=False)
     c = client_for("staff_xy")
     r = c.post(add_url(app), row())
     assert r.status_code == 302
@@ -122,8 +122,8 @@ def test_after_an_add_the_panel_stays_open_empty_and_focused_for_the_next_row(cl
     assert not is_open(panel(plain, "roster-add")) and "autofocus" not in plain
 
 
-def test_an_approved_application_asks_for_the_reason_at_the_reason_field(client_for, personas, staff, firm_xy):
-    app = h.street_approved(staff, firm_xy)
+def test_an_approved_application_asks_for_the_reason_at_the_reason_field(client_for, personas, staff, enterprise_xy):
+    app = h.street_approved(staff, enterprise_xy)
     signature_add(user=personas["secretary_xy"], application=app, post="secretary", opinion="同意")
     app = signature_add(user=personas["director_xy"], application=app, post="director", opinion="同意")
     assert app.status == "approved"
@@ -140,8 +140,8 @@ def test_an_approved_application_asks_for_the_reason_at_the_reason_field(client_
     assert app.employees.filter(id_number=GOOD_ID).exists()
 
 
-def test_a_refusal_that_is_not_about_the_row_stays_at_the_top(client_for, staff, firm_xy):
-    app = h.submitted(staff, firm_xy)  # under review: the roster cannot change
+def test_a_refusal_that_is_not_about_the_row_stays_at_the_top(client_for, staff, enterprise_xy):
+    app = h.submitted(staff, enterprise_xy)  # under review: the roster cannot change
     r = client_for("staff_xy").post(add_url(app), row())
     assert r.status_code == 400
     page = r.content.decode()
@@ -149,8 +149,8 @@ def test_a_refusal_that_is_not_about_the_row_stays_at_the_top(client_for, staff,
     assert 'id="roster-add"' not in page  # no entry panel on a locked application
 
 
-def test_a_refused_roster_file_keeps_its_panel_open_with_the_reason_at_the_file(client_for, staff, firm_xy):
-    app = h.draft(staff, firm_xy, employees=1, materials=False)
+def test_a_refused_roster_file_keeps_its_panel_open_with_the_reason_at_the_file(client_for, staff, enterprise_xy):
+    app = h.draft(staff, enterprise_xy, employees=1, materials=False)
     c = client_for("staff_xy")
     bad = h.xlsx([["王五", "123", "13905350000", "芝罘区", "", "健康"]])
     r = c.post(reverse("approvals:roster_import", args=[app.pk]), {"file": bad})

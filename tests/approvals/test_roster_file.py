@@ -1,5 +1,5 @@
 """The roster upload reads the real rows of its workbook and refuses a bomb before parsing it (issue 7
-§4–5): the same guard as the firm import (``zhifu_reopen.xlsx_guard``)."""
+§4–5): the same guard as the enterprise import (``zhifu_reopen.xlsx_guard``)."""
 
 import io
 
@@ -39,8 +39,8 @@ def sheet_parses(monkeypatch):
     return calls
 
 
-def test_an_under_stated_dimension_header_does_not_drop_people(staff, firm_xy):
-    app = h.draft(staff, firm_xy, employees=0, materials=False)
+def test_an_under_stated_dimension_header_does_not_drop_people(staff, enterprise_xy):
+    app = h.draft(staff, enterprise_xy, employees=0, materials=False)
     content = with_dimension(roster_bytes(6), "A1:F2")
     count = filing.roster_import(user=staff, application=app, upload=SimpleUploadedFile("花名册.xlsx", content))
     assert count == 6 and app.employees.count() == 6
@@ -54,13 +54,13 @@ BOMBS = {
 
 
 @pytest.mark.parametrize("kind", list(BOMBS))
-def test_roster_upload_refuses_a_bomb_before_parsing_it(client_for, staff, firm_xy, kind, monkeypatch,
+def test_roster_upload_refuses_a_bomb_before_parsing_it(client_for, staff, enterprise_xy, kind, monkeypatch,
                                                          sheet_parses):
     monkeypatch.setattr(filing, "ROSTER_MAX_UNCOMPRESSED", 4 * 1024 * 1024)
     build, words = BOMBS[kind]
     content = build(roster_bytes(1))
     assert len(content) < 100_000
-    app = h.draft(staff, firm_xy, employees=0, materials=False)
+    app = h.draft(staff, enterprise_xy, employees=0, materials=False)
     c = client_for("staff_xy")
     before = psutil.Process().memory_info().rss
     response = c.post(reverse("approvals:roster_import", args=[app.pk]),
@@ -74,8 +74,8 @@ def test_roster_upload_refuses_a_bomb_before_parsing_it(client_for, staff, firm_
     assert sheet_parses == [] and not app.employees.exists()
 
 
-def test_a_normal_roster_still_imports(staff, firm_xy, sheet_parses):
-    app = h.draft(staff, firm_xy, employees=0, materials=False)
+def test_a_normal_roster_still_imports(staff, enterprise_xy, sheet_parses):
+    app = h.draft(staff, enterprise_xy, employees=0, materials=False)
     assert filing.roster_import(user=staff, application=app, upload=SimpleUploadedFile(
         "花名册.xlsx", io.BytesIO(roster_bytes(3)).getvalue())) == 3
     assert sheet_parses  # the guard does not stop a normal file from being parsed

@@ -38,7 +38,7 @@ pytestmark = pytest.mark.django_db
 S = Application.Status
 T = rules.TABLE
 
-# The walk's people and what each is to an application of a 向阳街道 firm under 工信局, filed by staff_xy.
+# The walk's people and what each is to an application of a 向阳街道 enterprise under 工信局, filed by staff_xy.
 ROLES = {
     "staff_xy": Role.STREET_STAFF, "staff_xy2": Role.STREET_STAFF, "staff_ds": Role.STREET_STAFF,
     "secretary_xy": Role.STREET_SECRETARY, "director_xy": Role.STREET_DIRECTOR, "both_xy": Role.STREET_SECRETARY,
@@ -76,51 +76,51 @@ def walkers(personas, xy):
 
 # --- the states, built through the services ------------------------------------------------------------
 
-def _submitted(w, firm):
-    app = h.submitted(w["staff_xy"], firm)
+def _submitted(w, enterprise):
+    app = h.submitted(w["staff_xy"], enterprise)
     h.accept_all(w["staff_xy2"], app)
     h.meet(w["staff_xy"], app)
     return app
 
 
-def _street_approved(w, firm):
-    return street_decide(user=w["staff_xy2"], application=_submitted(w, firm), outcome="approve", opinion="同意")
+def _street_approved(w, enterprise):
+    return street_decide(user=w["staff_xy2"], application=_submitted(w, enterprise), outcome="approve", opinion="同意")
 
 
 def _signed(*by):
-    def build(w, firm):
-        app = _street_approved(w, firm)
+    def build(w, enterprise):
+        app = _street_approved(w, enterprise)
         for name, post in by:
             app = signature_add(user=w[name], application=app, post=post, opinion="同意")
         return app
     return build
 
 
-def _at_task_force(w, firm):
-    return department_decide(user=w["dept_gxj"], application=_street_approved(w, firm), outcome="approve",
+def _at_task_force(w, enterprise):
+    return department_decide(user=w["dept_gxj"], application=_street_approved(w, enterprise), outcome="approve",
                              opinion="同意")
 
 
-def _approved(w, firm):
-    if firm.scale == "large":
-        return task_force_decide(user=w["taskforce"], application=_at_task_force(w, firm), outcome="approve",
+def _approved(w, enterprise):
+    if enterprise.scale == "large":
+        return task_force_decide(user=w["taskforce"], application=_at_task_force(w, enterprise), outcome="approve",
                                  opinion="同意")
-    return _signed(("secretary_xy", "secretary"), ("director_xy", "director"))(w, firm)
+    return _signed(("secretary_xy", "secretary"), ("director_xy", "director"))(w, enterprise)
 
 
 def _street(outcome):
-    def build(w, firm):
-        return street_decide(user=w["staff_xy2"], application=_submitted(w, firm), outcome=outcome, opinion="意见")
+    def build(w, enterprise):
+        return street_decide(user=w["staff_xy2"], application=_submitted(w, enterprise), outcome=outcome, opinion="意见")
     return build
 
 
-def _withdrawn(w, firm):
-    return filing.application_withdraw(user=w["staff_xy"], application=h.draft(w["staff_xy"], firm), reason="暂不复工")
+def _withdrawn(w, enterprise):
+    return filing.application_withdraw(user=w["staff_xy"], application=h.draft(w["staff_xy"], enterprise), reason="暂不复工")
 
 
 DUAL, THREE = Application.Chain.DUAL_SIGNATURE, Application.Chain.THREE_PARTY
-# name → (firm scale, builder, the state key the table sees). Every (status, step) an application reaches,
-# in the chain that reaches it; where no row of the table tells the chains apart (draft, returned,
+# name → (enterprise scale, builder, the state key the table sees). Every (status, step) an application
+# reaches, in the chain that reaches it; where no row of the table tells the chains apart (draft, returned,
 # rejected, withdrawn: ``chain=ANY``) one chain is walked — test_the_walk_covers… checks that.
 STATES = {
     "draft": ("small", lambda w, f: h.draft(w["staff_xy"], f), (S.DRAFT, "", DUAL)),
@@ -142,7 +142,7 @@ STATES = {
 }
 
 
-def firm_for(scale, xy, gxj):
+def enterprise_for(scale, xy, gxj):
     if scale == "large":
         return EnterpriseFactory(jurisdiction=xy, department=gxj, scale="large", employee_count=500)
     return EnterpriseFactory(jurisdiction=xy, department=gxj, scale="small")
@@ -301,7 +301,7 @@ def in_savepoint(build):
 
 @pytest.mark.parametrize("scale", ["small", "large"])
 def test_the_services_do_what_the_table_says(scale, walkers, xy, gxj):
-    """Every state of one chain (small firms: dual signature; large: three-party), every action, every
+    """Every state of one chain (small enterprises: dual signature; large: three-party), every action, every
     persona; the mismatches listed together, by state."""
     problems = []
     for name, (state_scale, build, key) in STATES.items():
@@ -309,7 +309,7 @@ def test_the_services_do_what_the_table_says(scale, walkers, xy, gxj):
             continue
 
         def look(name=name, build=build, key=key):
-            app = build(walkers, firm_for(scale, xy, gxj))
+            app = build(walkers, enterprise_for(scale, xy, gxj))
             assert rules.state_of(app) == key, name
             return walk(app, walkers, list(SERVICES))
 
@@ -320,15 +320,15 @@ def test_the_services_do_what_the_table_says(scale, walkers, xy, gxj):
 def test_create_does_what_the_table_says(walkers, xy, gxj):
     problems = []
     for scale in ("small", "large"):
-        firm = firm_for(scale, xy, gxj)
-        new = Application(enterprise=firm, jurisdiction_id=firm.jurisdiction_id, department_id=firm.department_id,
+        enterprise = enterprise_for(scale, xy, gxj)
+        new = Application(enterprise=enterprise, jurisdiction_id=enterprise.jurisdiction_id, department_id=enterprise.department_id,
                           chain=THREE if scale == "large" else DUAL)
         for persona, user in walkers.items():
             row = table_says("create", new, persona, user)
             verdict = rules.may(user, "create", new)
             try:
                 with transaction.atomic():
-                    created = filing.application_create(user=user, enterprise=firm, data=h.app_data())
+                    created = filing.application_create(user=user, enterprise=enterprise, data=h.app_data())
                     outcome = (True, (created.status, created.current_step))
                     transaction.set_rollback(True)
             except DomainError as error:
@@ -376,7 +376,7 @@ def test_the_street_step_of_a_street_with_one_official(settings, sole_may_review
 
 
 def test_a_stale_round_is_refused_as_the_table_says(walkers, xy, gxj):
-    app = _street_approved(walkers, firm_for("large", xy, gxj))
+    app = _street_approved(walkers, enterprise_for("large", xy, gxj))
     verdict = rules.may(walkers["dept_gxj"], "department_approve", app, seen_iteration=0)
     assert not verdict and verdict.conflict and verdict.code == "stale"
     with pytest.raises(Conflict) as info:
@@ -424,7 +424,7 @@ def test_the_page_shows_exactly_the_actions_the_table_allows(walkers, xy, gxj, c
 
 def page_check(state, walkers, xy, gxj, client) -> list[str]:
     scale, build, _key = STATES[state]
-    app = build(walkers, firm_for(scale, xy, gxj))
+    app = build(walkers, enterprise_for(scale, xy, gxj))
     app = Application.objects.select_related("enterprise", "jurisdiction", "department").get(pk=app.pk)
     problems = []
     for persona in VIEWERS:
@@ -455,7 +455,7 @@ def page_check(state, walkers, xy, gxj, client) -> list[str]:
 def test_the_table_answers_in_the_users_language(walkers, xy, gxj):
     from django.utils import translation
 
-    app = h.draft(walkers["staff_xy"], firm_for("small", xy, gxj))
+    app = h.draft(walkers["staff_xy"], enterprise_for("small", xy, gxj))
     with translation.override("en"):
         verdict = rules.may(walkers["dept_gxj"], "submit", app)
     assert not verdict and verdict.code == "forbidden" and verdict.check == "who"

@@ -19,8 +19,8 @@ def _verdicts(app):
     return {m.pk: ("accepted", "") for m in app.materials.filter(is_current=True)}
 
 
-def test_the_filer_can_neither_judge_the_materials_nor_decide_the_street_step(staff, reviewer, firm_xy):
-    app = h.submitted(staff, firm_xy)
+def test_the_filer_can_neither_judge_the_materials_nor_decide_the_street_step(staff, reviewer, enterprise_xy):
+    app = h.submitted(staff, enterprise_xy)
     h.meet(staff, app)  # the filer may still record the meeting with the principal
     entries = AuditEntry.objects.count()
     with pytest.raises(DomainError) as info:
@@ -37,10 +37,10 @@ def test_the_filer_can_neither_judge_the_materials_nor_decide_the_street_step(st
     assert Decision.objects.get(application=app, kind="street").actor == reviewer
 
 
-def test_whoever_resubmitted_this_round_does_not_review_it_either(staff, reviewer, firm_xy):
+def test_whoever_resubmitted_this_round_does_not_review_it_either(staff, reviewer, enterprise_xy):
     """A colleague who corrects and resubmits a returned application filed this round: a third official
     (or the original filer) reviews it."""
-    app = h.submitted(staff, firm_xy)
+    app = h.submitted(staff, enterprise_xy)
     app = street_decide(user=reviewer, application=app, outcome="return", opinion="请补正")
     app = filing.application_submit(user=reviewer, application=app)
     with pytest.raises(DomainError):
@@ -49,8 +49,8 @@ def test_whoever_resubmitted_this_round_does_not_review_it_either(staff, reviewe
         street_decide(user=staff, application=app, outcome="reject", opinion="不符合条件")
 
 
-def test_the_filer_sees_no_review_forms_and_a_posted_decision_is_a_403(client_for, staff, firm_xy):
-    app = h.submitted(staff, firm_xy)
+def test_the_filer_sees_no_review_forms_and_a_posted_decision_is_a_403(client_for, staff, enterprise_xy):
+    app = h.submitted(staff, enterprise_xy)
     c = client_for("staff_xy")
     page = c.get(reverse("approvals:detail", args=[app.pk])).text
     assert 'id="filer-cannot-review"' in page

@@ -34,31 +34,31 @@ def refused(call, *, contains="", code=""):
 
 # --- filing ---------------------------------------------------------------------------------------
 
-def test_create_picks_the_chain_and_priority_from_the_firm(staff, firm_xy, large_xy):
-    small = filing.application_create(user=staff, enterprise=firm_xy, data=h.app_data())
+def test_create_picks_the_chain_and_priority_from_the_enterprise(staff, enterprise_xy, large_xy):
+    small = filing.application_create(user=staff, enterprise=enterprise_xy, data=h.app_data())
     assert small.chain == "dual_signature" and small.status == "draft" and small.number is None
     large = filing.application_create(user=staff, enterprise=large_xy, data=h.app_data())
     assert large.chain == "three_party"
     green = filing.application_create(
-        user=staff, enterprise=EnterpriseFactory(jurisdiction=firm_xy.jurisdiction, category="epidemic_supply"),
+        user=staff, enterprise=EnterpriseFactory(jurisdiction=enterprise_xy.jurisdiction, category="epidemic_supply"),
         data=h.app_data())
     assert green.priority == 0
 
 
-def test_create_refused_out_of_jurisdiction_and_for_other_roles(personas, firm_xy):
+def test_create_refused_out_of_jurisdiction_and_for_other_roles(personas, enterprise_xy):
     for name in ("staff_ds", "secretary_xy", "dept_gxj", "taskforce"):
-        refused(lambda n=name: filing.application_create(user=personas[n], enterprise=firm_xy, data=h.app_data()),
+        refused(lambda n=name: filing.application_create(user=personas[n], enterprise=enterprise_xy, data=h.app_data()),
                 code="forbidden")
     assert not Application.objects.exists()
 
 
-def test_one_live_application_per_firm(staff, firm_xy):
-    filing.application_create(user=staff, enterprise=firm_xy, data=h.app_data())
-    refused(lambda: filing.application_create(user=staff, enterprise=firm_xy, data=h.app_data()), code="duplicate")
+def test_one_live_application_per_enterprise(staff, enterprise_xy):
+    filing.application_create(user=staff, enterprise=enterprise_xy, data=h.app_data())
+    refused(lambda: filing.application_create(user=staff, enterprise=enterprise_xy, data=h.app_data()), code="duplicate")
 
 
-def test_online_work_only_for_office_buildings_with_a_liaison(staff, firm_xy, xy):
-    refused(lambda: filing.application_create(user=staff, enterprise=firm_xy, data=h.app_data(online_work=True)),
+def test_online_work_only_for_office_buildings_with_a_liaison(staff, enterprise_xy, xy):
+    refused(lambda: filing.application_create(user=staff, enterprise=enterprise_xy, data=h.app_data(online_work=True)),
             contains="商务楼宇")
     building = EnterpriseFactory(jurisdiction=xy, category="office_building")
     refused(lambda: filing.application_create(user=staff, enterprise=building, data=h.app_data(online_work=True)),
@@ -68,8 +68,8 @@ def test_online_work_only_for_office_buildings_with_a_liaison(staff, firm_xy, xy
     assert app.online_work and app.building_liaison == "赵楼长"
 
 
-def test_submit_lists_everything_missing_at_once(staff, firm_xy):
-    app = filing.application_create(user=staff, enterprise=firm_xy, data=h.app_data(masks_qty=0))
+def test_submit_lists_everything_missing_at_once(staff, enterprise_xy):
+    app = filing.application_create(user=staff, enterprise=enterprise_xy, data=h.app_data(masks_qty=0))
     error = refused(lambda: filing.application_submit(user=staff, application=app), code="incomplete")
     text = " ".join(error.messages)
     for needle in ("疫情防控工作方案", "应急预案", "防疫物资清单", "承诺书", "口罩", "花名册为空"):
@@ -78,16 +78,16 @@ def test_submit_lists_everything_missing_at_once(staff, firm_xy):
     assert app.status == "draft" and app.number is None and not app.decisions.exists()
 
 
-def test_submit_refuses_unfit_employees_and_headcount_mismatch(staff, firm_xy):
-    app = h.draft(staff, firm_xy, employees=1)
+def test_submit_refuses_unfit_employees_and_headcount_mismatch(staff, enterprise_xy):
+    app = h.draft(staff, enterprise_xy, employees=1)
     filing.employee_add(user=staff, application=app, data=h.employee_data(7, health_status="symptoms"))
     error = refused(lambda: filing.application_submit(user=staff, application=app))
     text = " ".join(error.messages)
     assert "两者应一致" in text and "有症状" in text
 
 
-def test_submit_numbers_the_application_and_starts_the_street_step(staff, firm_xy):
-    app = h.submitted(staff, firm_xy)
+def test_submit_numbers_the_application_and_starts_the_street_step(staff, enterprise_xy):
+    app = h.submitted(staff, enterprise_xy)
     assert app.status == "submitted" and app.number.startswith("ZF") and app.iteration == 1
     assert app.current_step == "street" and app.step_deadline > app.step_started_at
     assert app.decisions.get().outcome == "submitted"
@@ -95,10 +95,10 @@ def test_submit_numbers_the_application_and_starts_the_street_step(staff, firm_x
     refused(lambda: filing.application_submit(user=staff, application=app), code="out_of_order")
 
 
-def test_green_channel_deadline_is_shorter(staff, firm_xy, xy, settings):
+def test_green_channel_deadline_is_shorter(staff, enterprise_xy, xy, settings):
     settings.STEP_DEADLINE_HOURS = {"epidemic_supply": 4, "general": 72}
     green = h.submitted(staff, EnterpriseFactory(jurisdiction=xy, category="epidemic_supply"))
-    normal = h.submitted(staff, firm_xy)
+    normal = h.submitted(staff, enterprise_xy)
     assert (green.step_deadline - green.step_started_at) == timedelta(hours=4)
     assert (normal.step_deadline - normal.step_started_at) == timedelta(hours=72)
 
@@ -110,22 +110,22 @@ def test_green_channel_deadline_is_shorter(staff, firm_xy, xy, settings):
     (b"\x7fELF" + b"\x00" * 200, "方案.docx"),
     (b"just text", "方案.pdf"),
 ])
-def test_material_refused_by_content(staff, firm_xy, content, name):
-    app = h.draft(staff, firm_xy, materials=False)
+def test_material_refused_by_content(staff, enterprise_xy, content, name):
+    app = h.draft(staff, enterprise_xy, materials=False)
     refused(lambda: filing.material_upload(user=staff, application=app, kind="plan",
                                            upload=SimpleUploadedFile(name, content)), code="bad_file")
     assert not app.materials.exists()
 
 
-def test_material_size_limit(staff, firm_xy, settings):
+def test_material_size_limit(staff, enterprise_xy, settings):
     settings.APPROVALS_MATERIAL_MAX_BYTES = 1024
-    app = h.draft(staff, firm_xy, materials=False)
+    app = h.draft(staff, enterprise_xy, materials=False)
     big = SimpleUploadedFile("big.pdf", h.PDF + b"0" * 2000)
     refused(lambda: filing.material_upload(user=staff, application=app, kind="plan", upload=big), contains="过大")
 
 
-def test_material_accepts_png_and_replaces_the_current_version(staff, firm_xy):
-    app = h.draft(staff, firm_xy)
+def test_material_accepts_png_and_replaces_the_current_version(staff, enterprise_xy):
+    app = h.draft(staff, enterprise_xy)
     new = filing.material_upload(user=staff, application=app, kind="plan",
                                  upload=SimpleUploadedFile("照片.png", h.PNG))
     assert new.content_type == "image/png" and new.file.name.endswith(".png") and "照片" not in new.file.name
@@ -133,8 +133,8 @@ def test_material_accepts_png_and_replaces_the_current_version(staff, firm_xy):
     assert app.materials.get(kind="plan", is_current=True) == new
 
 
-def test_employee_validation_lists_every_problem(staff, firm_xy):
-    app = h.draft(staff, firm_xy, employees=0, materials=False)
+def test_employee_validation_lists_every_problem(staff, enterprise_xy):
+    app = h.draft(staff, enterprise_xy, employees=0, materials=False)
     bad_check = h.employee_data(1)["id_number"][:17] + ("0" if h.employee_data(1)["id_number"][17] != "0" else "1")
     error = refused(lambda: filing.employee_add(user=staff, application=app, data=h.employee_data(
         1, id_number=bad_check, mobile="12345", residence="")))
@@ -144,8 +144,8 @@ def test_employee_validation_lists_every_problem(staff, firm_xy):
         1, id_number="370602198502301234")), contains="出生日期")
 
 
-def test_roster_import_all_or_nothing(staff, firm_xy):
-    app = h.draft(staff, firm_xy, employees=0, materials=False)
+def test_roster_import_all_or_nothing(staff, enterprise_xy):
+    app = h.draft(staff, enterprise_xy, employees=0, materials=False)
     good = h.employee_data(1)
     rows = [[good["name"], good["id_number"], good["mobile"], "芝罘区", "无", "健康"],
             ["李四", "370602198501011234", "13900000000", "芝罘区", "", "健康"],
@@ -160,8 +160,8 @@ def test_roster_import_all_or_nothing(staff, firm_xy):
             code="bad_file")
 
 
-def test_personal_data_never_in_the_audit_trail(staff, firm_xy):
-    app = h.draft(staff, firm_xy)
+def test_personal_data_never_in_the_audit_trail(staff, enterprise_xy):
+    app = h.draft(staff, enterprise_xy)
     number = app.employees.first().id_number
     for entry in AuditEntry.objects.all():
         assert number not in str(entry.after) + str(entry.before) + entry.reason
@@ -169,8 +169,8 @@ def test_personal_data_never_in_the_audit_trail(staff, firm_xy):
 
 # --- street review --------------------------------------------------------------------------------
 
-def test_street_cannot_approve_until_all_accepted_and_met(staff, reviewer, firm_xy):
-    app = h.submitted(staff, firm_xy)
+def test_street_cannot_approve_until_all_accepted_and_met(staff, reviewer, enterprise_xy):
+    app = h.submitted(staff, enterprise_xy)
     error = refused(lambda: street_decide(user=reviewer, application=app, outcome="approve", opinion="同意"),
                     code="incomplete")
     assert len(error.messages) == 5  # four materials not accepted + no meeting
@@ -184,24 +184,24 @@ def test_street_cannot_approve_until_all_accepted_and_met(staff, reviewer, firm_
     assert app.status == "in_review" and app.current_step == "signature"
 
 
-def test_verdict_revision_needs_a_reason(staff, reviewer, firm_xy):
-    app = h.submitted(staff, firm_xy)
+def test_verdict_revision_needs_a_reason(staff, reviewer, enterprise_xy):
+    app = h.submitted(staff, enterprise_xy)
     plan = app.materials.get(kind="plan")
     refused(lambda: material_verdicts_set(user=reviewer, application=app, verdicts={plan.pk: ("revision", "")}),
             contains="修改意见")
     refused(lambda: material_verdicts_set(user=reviewer, application=app, verdicts={plan.pk: ("maybe", "")}))
 
 
-def test_meeting_cannot_be_in_the_future(staff, firm_xy):
+def test_meeting_cannot_be_in_the_future(staff, enterprise_xy):
     from django.utils import timezone
 
-    app = h.submitted(staff, firm_xy)
+    app = h.submitted(staff, enterprise_xy)
     refused(lambda: leader_meeting_record(user=staff, application=app, principal="王", outcome="好",
                                           met_at=timezone.now() + timedelta(days=1)), contains="晚于")
 
 
-def test_return_lists_every_item_and_resubmission_keeps_history(staff, reviewer, firm_xy):
-    app = h.submitted(staff, firm_xy)
+def test_return_lists_every_item_and_resubmission_keeps_history(staff, reviewer, enterprise_xy):
+    app = h.submitted(staff, enterprise_xy)
     plan, pledge = app.materials.get(kind="plan"), app.materials.get(kind="pledge")
     material_verdicts_set(user=reviewer, application=app, verdicts={
         plan.pk: ("revision", "缺少错峰上下班安排"), pledge.pk: ("revision", "未盖章")})
@@ -220,8 +220,8 @@ def test_return_lists_every_item_and_resubmission_keeps_history(staff, reviewer,
     assert app.materials.filter(is_current=False).count() == 2
 
 
-def test_reject_and_withdraw_are_final(staff, reviewer, firm_xy, xy):
-    app = h.submitted(staff, firm_xy)
+def test_reject_and_withdraw_are_final(staff, reviewer, enterprise_xy, xy):
+    app = h.submitted(staff, enterprise_xy)
     app = street_decide(user=reviewer, application=app, outcome="reject", opinion="不符合条件")
     assert app.status == "rejected"
     refused(lambda: filing.application_submit(user=staff, application=app), code="final")
@@ -236,8 +236,8 @@ def test_reject_and_withdraw_are_final(staff, reviewer, firm_xy, xy):
     refused(lambda: filing.application_submit(user=staff, application=other), code="final")
 
 
-def test_no_editing_while_under_review(staff, firm_xy):
-    app = h.submitted(staff, firm_xy)
+def test_no_editing_while_under_review(staff, enterprise_xy):
+    app = h.submitted(staff, enterprise_xy)
     refused(lambda: filing.application_update(user=staff, application=app, data=h.app_data()), code="locked")
 
 
@@ -295,19 +295,19 @@ def test_later_steps_may_return_or_reject(personas, staff, large_xy, step):
 
 # --- dual signature --------------------------------------------------------------------------------
 
-def test_dual_signature_either_order(personas, staff, firm_xy):
-    app = h.street_approved(staff, firm_xy)
+def test_dual_signature_either_order(personas, staff, enterprise_xy):
+    app = h.street_approved(staff, enterprise_xy)
     app = signature_add(user=personas["director_xy"], application=app, post="director", opinion="同意")
     assert app.status == "in_review"
     refused(lambda: signature_add(user=personas["director_xy"], application=app, post="director", opinion="同意"))
     app = signature_add(user=personas["secretary_xy"], application=app, post="secretary", opinion="同意")
     assert app.status == "approved"
     assert Signature.objects.filter(application=app).count() == 2
-    assert app.enterprise.__class__.objects.get(pk=firm_xy.pk).operating_status == "reopened"
+    assert app.enterprise.__class__.objects.get(pk=enterprise_xy.pk).operating_status == "reopened"
 
 
-def test_nobody_signs_for_another(personas, staff, firm_xy):
-    app = h.street_approved(staff, firm_xy)
+def test_nobody_signs_for_another(personas, staff, enterprise_xy):
+    app = h.street_approved(staff, enterprise_xy)
     refused(lambda: signature_add(user=personas["director_xy"], application=app, post="secretary", opinion="同意"),
             code="forbidden")
     refused(lambda: signature_add(user=personas["secretary_ds"], application=app, post="secretary", opinion="同意"),
@@ -316,26 +316,26 @@ def test_nobody_signs_for_another(personas, staff, firm_xy):
     assert not Signature.objects.exists()
 
 
-def test_one_person_holding_both_posts_cannot_sign_twice(personas, staff, firm_xy, xy):
+def test_one_person_holding_both_posts_cannot_sign_twice(personas, staff, enterprise_xy, xy):
     both = user_create(username="both_xy", password="x" * 12, role=Role.STREET_SECRETARY, jurisdictions=[xy])
     assign_perm("org.sign_as_director", both, xy)
-    app = h.street_approved(staff, firm_xy)
+    app = h.street_approved(staff, enterprise_xy)
     signature_add(user=both, application=app, post="secretary", opinion="同意")
     refused(lambda: signature_add(user=both, application=app, post="director", opinion="同意"), code="same_person")
     app = signature_add(user=personas["director_xy"], application=app, post="director", opinion="同意")
     assert app.status == "approved"
 
 
-def test_signing_right_comes_from_the_grant_not_the_role(staff, firm_xy, ds):
+def test_signing_right_comes_from_the_grant_not_the_role(staff, enterprise_xy, ds):
     # A secretary of 东山 only: the role is right, the grant is for another street.
     stranger = user_create(username="sec_other", password="x" * 12, role=Role.STREET_SECRETARY, jurisdictions=[ds])
-    app = h.street_approved(staff, firm_xy)
+    app = h.street_approved(staff, enterprise_xy)
     refused(lambda: signature_add(user=stranger, application=app, post="secretary", opinion="同意"),
             code="forbidden")
 
 
-def test_either_signer_may_return(personas, staff, firm_xy):
-    app = h.street_approved(staff, firm_xy)
+def test_either_signer_may_return(personas, staff, enterprise_xy):
+    app = h.street_approved(staff, enterprise_xy)
     signature_add(user=personas["secretary_xy"], application=app, post="secretary", opinion="同意")
     refused(lambda: signature_return(user=personas["secretary_xy"], application=app, post="secretary",
                                      opinion="退回"), code="already_signed")
@@ -350,8 +350,8 @@ def test_either_signer_may_return(personas, staff, firm_xy):
     assert app.status == "approved" and app.iteration == 2
 
 
-def test_signature_before_the_street_step_is_out_of_order(personas, staff, firm_xy):
-    app = h.submitted(staff, firm_xy)
+def test_signature_before_the_street_step_is_out_of_order(personas, staff, enterprise_xy):
+    app = h.submitted(staff, enterprise_xy)
     refused(lambda: signature_add(user=personas["secretary_xy"], application=app, post="secretary",
                                   opinion="同意"), code="out_of_order")
 
@@ -365,8 +365,8 @@ def test_stale_iteration_is_a_conflict(personas, staff, large_xy):
 
 # --- change after approval ---------------------------------------------------------------------------
 
-def test_change_of_substance_after_approval_sends_it_back(personas, staff, firm_xy):
-    app = h.street_approved(staff, firm_xy)
+def test_change_of_substance_after_approval_sends_it_back(personas, staff, enterprise_xy):
+    app = h.street_approved(staff, enterprise_xy)
     signature_add(user=personas["secretary_xy"], application=app, post="secretary", opinion="同意")
     app = signature_add(user=personas["director_xy"], application=app, post="director", opinion="同意")
     refused(lambda: filing.application_update(user=staff, application=app, data=h.app_data(returning_headcount=1)),
@@ -381,8 +381,8 @@ def test_change_of_substance_after_approval_sends_it_back(personas, staff, firm_
     assert app.decisions.filter(outcome="reopened").exists()
 
 
-def test_decisions_record_post_and_office(personas, staff, firm_xy):
-    app = h.street_approved(staff, firm_xy)
+def test_decisions_record_post_and_office(personas, staff, enterprise_xy):
+    app = h.street_approved(staff, enterprise_xy)
     signature_add(user=personas["secretary_xy"], application=app, post="secretary", opinion="同意")
     decision = Decision.objects.get(application=app, kind="secretary")
     assert decision.post == "向阳街道党工委书记" and decision.office == "向阳街道"
@@ -395,8 +395,8 @@ def test_material_kinds_are_all_required():
     assert date.today()
 
 
-def test_refusals_write_nothing(personas, staff, firm_xy, large_xy):
-    app = h.street_approved(staff, firm_xy)
+def test_refusals_write_nothing(personas, staff, enterprise_xy, large_xy):
+    app = h.street_approved(staff, enterprise_xy)
     large = h.street_approved(staff, large_xy)
     for name in ("secretary_ds", "secretary_xy", "taskforce", "dept_swj"):
         personas[name]  # created up front: creating a persona writes its own audit entry
@@ -423,9 +423,9 @@ def test_beat_schedule_has_the_approvals_tasks(settings):
     assert {"approvals.tasks.send_deadline_reminders", "approvals.tasks.escalate_overdue"} <= tasks
 
 
-def test_the_database_refuses_a_step_on_a_closed_application(staff, firm_xy):
+def test_the_database_refuses_a_step_on_a_closed_application(staff, enterprise_xy):
     from django.db import IntegrityError, transaction
 
-    app = h.submitted(staff, firm_xy)
+    app = h.submitted(staff, enterprise_xy)
     with pytest.raises(IntegrityError), transaction.atomic():
         Application.objects.filter(pk=app.pk).update(status="approved")

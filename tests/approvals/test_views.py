@@ -15,11 +15,11 @@ from tests.factories import EnterpriseFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_staff_files_an_application_from_the_firm_page(client_for, firm_xy):
+def test_staff_files_an_application_from_the_enterprise_page(client_for, enterprise_xy):
     staff = client_for("staff_xy")
-    page = staff.get(reverse("enterprises:detail", args=[firm_xy.pk]))
-    assert reverse("approvals:create", args=[firm_xy.pk]) in page.text
-    response = staff.post(reverse("approvals:create", args=[firm_xy.pk]), {
+    page = staff.get(reverse("enterprises:detail", args=[enterprise_xy.pk]))
+    assert reverse("approvals:create", args=[enterprise_xy.pk]) in page.text
+    response = staff.post(reverse("approvals:create", args=[enterprise_xy.pk]), {
         "requested_reopen_on": (date.today() + timedelta(days=18)).isoformat(), "returning_headcount": "1", "masks_qty": "100",
         "thermometers_qty": "2", "disinfectant_litres": "10",
     })
@@ -31,8 +31,8 @@ def test_staff_files_an_application_from_the_firm_page(client_for, firm_xy):
     assert bad.status_code == 400 and "缺少材料" in bad.text
 
 
-def test_bad_inputs_are_4xx_with_reasons(client_for, staff, firm_xy):
-    app = h.draft(staff, firm_xy, materials=False)
+def test_bad_inputs_are_4xx_with_reasons(client_for, staff, enterprise_xy):
+    app = h.draft(staff, enterprise_xy, materials=False)
     c = client_for("staff_xy")
     exe = SimpleUploadedFile("plan.pdf", b"MZ\x90\x00" + b"\x00" * 100)
     r = c.post(reverse("approvals:material_upload", args=[app.pk]), {"kind": "plan", "file": exe})
@@ -63,8 +63,8 @@ def test_bad_inputs_are_4xx_with_reasons(client_for, staff, firm_xy):
     assert app.employees.count() == 2 and not app.materials.exists()
 
 
-def test_street_review_through_pages(client_for, staff, firm_xy):
-    app = h.submitted(staff, firm_xy)
+def test_street_review_through_pages(client_for, staff, enterprise_xy):
+    app = h.submitted(staff, enterprise_xy)
     c = client_for(None)
     c.force_login(h.colleague(staff))  # the second official of the street: the filer does not review
     data = {f"verdict_{m.pk}": "accepted" for m in app.materials.all()}
@@ -84,8 +84,8 @@ def test_street_review_through_pages(client_for, staff, firm_xy):
     assert "缺少错峰就餐安排" in page.text and "已退回" in page.text
 
 
-def test_two_signatures_through_pages_and_conflict_on_double_click(client_for, staff, firm_xy):
-    app = h.street_approved(staff, firm_xy)
+def test_two_signatures_through_pages_and_conflict_on_double_click(client_for, staff, enterprise_xy):
+    app = h.street_approved(staff, enterprise_xy)
     sec, dirc = client_for("secretary_xy"), client_for("director_xy")
     page = sec.get(reverse("approvals:detail", args=[app.pk]))
     assert 'id="sign-btn"' in page.text
@@ -101,12 +101,12 @@ def test_two_signatures_through_pages_and_conflict_on_double_click(client_for, s
     assert app.status == "approved"
 
 
-def test_personal_data_masked_except_for_reviewers(client_for, personas, staff, firm_xy, large_xy):
-    app = h.draft(staff, firm_xy)
+def test_personal_data_masked_except_for_reviewers(client_for, personas, staff, enterprise_xy, large_xy):
+    app = h.draft(staff, enterprise_xy)
     employee = app.employees.first()
     full = client_for("staff_xy").get(reverse("approvals:detail", args=[app.pk])).text
     assert employee.id_number in full and employee.mobile in full
-    # The department sees the small firm (its industry) but does not review it: masked.
+    # The department sees the small enterprise (its industry) but does not review it: masked.
     masked = client_for("dept_gxj").get(reverse("approvals:detail", args=[app.pk])).text
     assert employee.id_number not in masked and employee.mobile not in masked and employee.id_masked in masked
     masked = client_for("taskforce").get(reverse("approvals:detail", args=[app.pk])).text
@@ -116,16 +116,16 @@ def test_personal_data_masked_except_for_reviewers(client_for, personas, staff, 
     assert large.employees.first().id_number in seen
 
 
-def test_health_status_masked_like_id_numbers_except_for_reviewers(client_for, staff, firm_xy):
+def test_health_status_masked_like_id_numbers_except_for_reviewers(client_for, staff, enterprise_xy):
     """A returning employee's health declaration is personal (health) data: only the officials who
     review the application see it; others see it masked as the ID number is (issue 7 item 15)."""
     from approvals.services.applications import employee_add
 
-    app = h.draft(staff, firm_xy, employees=1)
+    app = h.draft(staff, enterprise_xy, employees=1)
     employee_add(user=staff, application=app, data=h.employee_data(7, health_status="quarantining"))
     url = reverse("approvals:detail", args=[app.pk])
     assert "正在隔离" in client_for("staff_xy").get(url).text  # reviews it
-    for viewer in ("dept_gxj", "taskforce"):  # see the small firm's application, do not review it
+    for viewer in ("dept_gxj", "taskforce"):  # see the small enterprise's application, do not review it
         page = client_for(viewer).get(url)
         assert page.status_code == 200
         roster = page.text[page.text.index('id="roster"'):]
@@ -147,8 +147,8 @@ def test_queue_orders_green_channel_then_livelihood_then_deadline(client_for, st
     assert green.number not in client_for("staff_ds").get(reverse("approvals:queue")).text
 
 
-def test_signature_queue_drops_what_the_user_signed(client_for, personas, staff, firm_xy):
-    app = h.street_approved(staff, firm_xy)
+def test_signature_queue_drops_what_the_user_signed(client_for, personas, staff, enterprise_xy):
+    app = h.street_approved(staff, enterprise_xy)
     assert app.number in client_for("secretary_xy").get(reverse("approvals:queue")).text
     signature_add(user=personas["secretary_xy"], application=app, post="secretary", opinion="同意")
     assert app.number not in client_for("secretary_xy").get(reverse("approvals:queue")).text
@@ -157,8 +157,8 @@ def test_signature_queue_drops_what_the_user_signed(client_for, personas, staff,
     assert app.number in done
 
 
-def test_material_download_scoped(client_for, staff, firm_xy):
-    app = h.draft(staff, firm_xy)
+def test_material_download_scoped(client_for, staff, enterprise_xy):
+    app = h.draft(staff, enterprise_xy)
     material = app.materials.first()
     url = reverse("approvals:material_download", args=[app.pk, material.pk])
     r = client_for("staff_xy").get(url)
@@ -167,8 +167,8 @@ def test_material_download_scoped(client_for, staff, firm_xy):
     assert client_for("inspector_xy").get(url).status_code == 403
 
 
-def test_changing_an_approved_application_sends_it_back_to_review(client_for, personas, staff, firm_xy):
-    app = h.street_approved(staff, firm_xy)
+def test_changing_an_approved_application_sends_it_back_to_review(client_for, personas, staff, enterprise_xy):
+    app = h.street_approved(staff, enterprise_xy)
     signature_add(user=personas["secretary_xy"], application=app, post="secretary", opinion="同意")
     signature_add(user=personas["director_xy"], application=app, post="director", opinion="同意")
     c = client_for("staff_xy")
@@ -184,11 +184,11 @@ def test_changing_an_approved_application_sends_it_back_to_review(client_for, pe
     assert "变更后重新审核" in page and "推迟复工日期" in page
 
 
-def test_roster_template_imports_as_is(client_for, staff, firm_xy):
+def test_roster_template_imports_as_is(client_for, staff, enterprise_xy):
     c = client_for("staff_xy")
     response = c.get(reverse("approvals:roster_template"))
     assert response.status_code == 200
-    app = h.draft(staff, firm_xy, employees=0, materials=False)
+    app = h.draft(staff, enterprise_xy, employees=0, materials=False)
     upload = SimpleUploadedFile("花名册.xlsx", response.content)
     assert c.post(reverse("approvals:roster_import", args=[app.pk]), {"file": upload}).status_code == 302
     assert app.employees.count() == 1
@@ -214,14 +214,14 @@ def test_queue_keyset_pages_cover_everything_once(personas, staff, xy):
     assert priorities == sorted(priorities)
 
 
-def test_firm_page_lists_applications_only_for_approving_roles(client_for, staff, liaison_firm):
-    app = h.draft(staff, liaison_firm)
-    url = reverse("enterprises:detail", args=[liaison_firm.pk])
+def test_enterprise_page_lists_applications_only_for_approving_roles(client_for, staff, liaison_enterprise):
+    app = h.draft(staff, liaison_enterprise)
+    url = reverse("enterprises:detail", args=[liaison_enterprise.pk])
     assert reverse("approvals:detail", args=[app.pk]) in client_for("staff_xy").get(url).text
     liaison_page = client_for("liaison_xy").get(url)
     assert liaison_page.status_code == 200 and 'id="applications"' not in liaison_page.text
     # no button to file one (the history may still name a past 新建复工申请 entry, in words)
-    assert reverse("approvals:create", args=[liaison_firm.pk]) not in client_for("secretary_xy").get(url).text
+    assert reverse("approvals:create", args=[liaison_enterprise.pk]) not in client_for("secretary_xy").get(url).text
 
 
 def test_office_building_online_work_through_the_form(client_for, xy):
@@ -239,8 +239,8 @@ def test_office_building_online_work_through_the_form(client_for, xy):
     assert "物业 高峰" in page and "线上复工" in page
 
 
-def test_approved_application_shows_its_placard(client_for, personas, staff, firm_xy):
-    app = h.street_approved(staff, firm_xy)
+def test_approved_application_shows_its_placard(client_for, personas, staff, enterprise_xy):
+    app = h.street_approved(staff, enterprise_xy)
     signature_add(user=personas["secretary_xy"], application=app, post="secretary", opinion="同意")
     signature_add(user=personas["director_xy"], application=app, post="director", opinion="同意")
     page = client_for("staff_xy").get(reverse("approvals:detail", args=[app.pk])).text

@@ -13,11 +13,11 @@ from tests.placards.helpers import wait_for
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 
 
-def test_beat_tasks_run_on_the_worker(celery_worker_proc, personas, firm_xy):
+def test_beat_tasks_run_on_the_worker(celery_worker_proc, personas, enterprise_xy):
     from zhifu_reopen.celery import app
 
     staff, taskforce = personas["staff_xy"], personas["taskforce"]
-    application = h.submitted(staff, firm_xy)
+    application = h.submitted(staff, enterprise_xy)
     Application.objects.filter(pk=application.pk).update(step_deadline=timezone.now() - timedelta(hours=30))
     app.send_task("approvals.tasks.send_deadline_reminders")
     app.send_task("approvals.tasks.escalate_overdue")

@@ -1,6 +1,6 @@
-"""Issue 3 journeys in headless Chromium: (a) a small firm from draft to approved, the two signatures given
-in two separate browser sessions; (b) a large firm through the three steps with one return and
-resubmission; (c) a green-channel firm at the top of a queue."""
+"""Issue 3 journeys in headless Chromium: (a) a small enterprise from draft to approved, the two signatures
+given in two separate browser sessions; (b) a large enterprise through the three steps with one return and
+resubmission; (c) a green-channel enterprise at the top of a queue."""
 
 from datetime import date, timedelta
 
@@ -30,12 +30,12 @@ def decide(page, outcome, phrase_index=0, opinion=None):
     page.wait_for_selector("text=已办理")
 
 
-def test_small_firm_draft_to_approved_with_two_signatures(new_page, login, shot, personas, firm_xy, live_server,
+def test_small_enterprise_draft_to_approved_with_two_signatures(new_page, login, shot, personas, enterprise_xy, live_server,
                                                           tmp_path):
     staff, secretary, director = personas["staff_xy"], personas["secretary_xy"], personas["director_xy"]
     page = new_page()
     login(page, staff)
-    page.goto(f"{live_server.url}/enterprises/{firm_xy.pk}/")
+    page.goto(f"{live_server.url}/enterprises/{enterprise_xy.pk}/")
     page.click("#applications >> text=新建复工申请")
     page.fill("#id_requested_reopen_on", (date.today() + timedelta(days=18)).isoformat())
     page.fill("#id_returning_headcount", "1")
@@ -111,11 +111,11 @@ def test_small_firm_draft_to_approved_with_two_signatures(new_page, login, shot,
     assert Application.objects.get(number=number).status == "approved"
 
 
-def test_large_firm_three_steps_with_a_return(new_page, login, shot, personas, xy, gxj, live_server, tmp_path):
+def test_large_enterprise_three_steps_with_a_return(new_page, login, shot, personas, xy, gxj, live_server, tmp_path):
     staff, reviewer, tf = personas["staff_xy"], personas["dept_gxj"], personas["taskforce"]
-    firm = EnterpriseFactory(jurisdiction=xy, department=gxj, scale="large", employee_count=500,
+    enterprise = EnterpriseFactory(jurisdiction=xy, department=gxj, scale="large", employee_count=500,
                              name="烟台旅程机械制造有限公司")
-    app = h.submitted(staff, firm)
+    app = h.submitted(staff, enterprise)
     h.meet(staff, app)
     url = f"{live_server.url}/applications/{app.pk}/"
 
@@ -170,7 +170,7 @@ def test_large_firm_three_steps_with_a_return(new_page, login, shot, personas, x
     assert app.status == "approved" and app.iteration == 2
 
 
-def test_green_channel_firm_tops_the_queue(new_page, login, shot, personas, xy, live_server):
+def test_green_channel_enterprise_tops_the_queue(new_page, login, shot, personas, xy, live_server):
     staff = personas["staff_xy"]
     general = h.submitted(staff, EnterpriseFactory(jurisdiction=xy, name="烟台普通商贸有限公司"))
     livelihood = h.submitted(staff, EnterpriseFactory(jurisdiction=xy, category="livelihood", name="向阳民生超市"))

@@ -15,10 +15,10 @@ ORDER = "芝委任〔2020〕3号"
 NEW_PASSWORD = "Zhifu-2020-lixin"
 
 
-def test_a_new_secretary_is_appointed_and_signs_the_old_one_cannot(new_page, login, shot, personas, firm_xy,
+def test_a_new_secretary_is_appointed_and_signs_the_old_one_cannot(new_page, login, shot, personas, enterprise_xy,
                                                                     live_server):
     admin, old, staff = personas["district_admin"], personas["secretary_xy"], personas["staff_xy"]
-    application = h.street_approved(staff, firm_xy)  # at the two signatures
+    application = h.street_approved(staff, enterprise_xy)  # at the two signatures
     url = f"{live_server.url}/applications/{application.pk}/"
 
     # The old secretary has the application open, ready to sign.

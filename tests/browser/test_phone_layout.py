@@ -1,5 +1,5 @@
 """Issue 7 §20 at a 375×812 phone: the navigation folds behind a menu button whose links (待办, 公示牌 …)
-are on screen and work; the queue, the roster, the materials, the firm list and the home page's coverage
+are on screen and work; the queue, the roster, the materials, the enterprise list and the home page's coverage
 table fit the screen, their deadline and action cells inside the viewport (no sideways cutting). Without
 JavaScript the menu stays open. Screenshots of each page at desk (1280) and phone (375) size."""
 
@@ -178,7 +178,7 @@ def test_the_roster_and_materials_fit_a_phone(new_page, login, shot, world, live
     shot(desk, "desk-03-application-roster")
 
 
-def test_the_firm_list_and_the_coverage_table_fit_a_phone(new_page, login, shot, world, live_server):
+def test_the_enterprise_list_and_the_coverage_table_fit_a_phone(new_page, login, shot, world, live_server):
     page = new_page(viewport=PHONE)
     login(page, world["staff"])
     # The home page's coverage table: every column on screen.
@@ -193,17 +193,17 @@ def test_the_firm_list_and_the_coverage_table_fit_a_phone(new_page, login, shot,
     assert rows.count() >= 4
     no_sideways_scroll(page)
     for column in ("td:first-child a", "td:last-child", "td:nth-child(2)"):
-        inside_viewport(page, page.locator(f"#enterprise-table tbody tr {column}"), f"firm list {column}")
-    shot(page, "phone-07-firm-list")
+        inside_viewport(page, page.locator(f"#enterprise-table tbody tr {column}"), f"enterprise list {column}")
+    shot(page, "phone-07-enterprise-list")
     # Filtered in place (htmx swaps the rows): still cards, still on screen.
     page.fill("#id_q", "花名册测试")
     page.locator("form.filters button[type=submit]").click()
     page.wait_for_function("document.querySelectorAll('#enterprise-table tbody tr').length === 1")
-    inside_viewport(page, page.locator("#enterprise-table tbody td"), "filtered firm cell")
+    inside_viewport(page, page.locator("#enterprise-table tbody td"), "filtered enterprise cell")
 
     desk = new_page(viewport=DESK)
     login(desk, world["staff"])
     shot(desk, "desk-04-home-coverage")
     desk.goto(f"{live_server.url}/enterprises/")
     assert desk.locator("#enterprise-table thead th").first.is_visible()
-    shot(desk, "desk-05-firm-list")
+    shot(desk, "desk-05-enterprise-list")

@@ -1,4 +1,4 @@
-"""Issue 4 journey: a firm is approved; the street official waits for its placard, downloads the PDF;
+"""Issue 4 journey: an enterprise is approved; the street official waits for its placard, downloads the PDF;
 the QR code read from the rendered page leads to the public verify page; the task force suspends the
 placard and the verify page changes at once."""
 
@@ -15,14 +15,14 @@ from tests.approvals.helpers import street_approved
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_placard_journey(new_page, login, shot, personas, firm_xy, live_server, settings, tmp_path):
+def test_placard_journey(new_page, login, shot, personas, enterprise_xy, live_server, settings, tmp_path):
     settings.PUBLIC_BASE_URL = live_server.url
-    firm_xy.name = "烟台旅程公示牌食品有限公司"
-    firm_xy.save()
+    enterprise_xy.name = "烟台旅程公示牌食品有限公司"
+    enterprise_xy.save()
     staff, taskforce = personas["staff_xy"], personas["taskforce"]
 
     # Approval through the real services (dual signature): the placard is issued, its PDF queued.
-    application = street_approved(staff, firm_xy)
+    application = street_approved(staff, enterprise_xy)
     signature_add(user=personas["secretary_xy"], application=application, post="secretary", opinion="同意")
     signature_add(user=personas["director_xy"], application=application, post="director", opinion="同意")
     placard = Placard.objects.get(application=application)
@@ -64,7 +64,7 @@ def test_placard_journey(new_page, login, shot, personas, firm_xy, live_server, 
     phone = new_page(viewport=(375, 740))
     phone.goto(verify_url)
     assert phone.locator("#verify-status").get_attribute("data-status") == "valid"
-    assert phone.locator("#verify-firm").inner_text() == "烟台旅程公示牌食品有限公司"
+    assert phone.locator("#verify-enterprise").inner_text() == "烟台旅程公示牌食品有限公司"
     assert "13800138000" not in phone.content() and "李娜" not in phone.content()
     shot(phone, "placards-04-verify-valid")
 

@@ -1,4 +1,4 @@
-"""Issue 2 journey: a street official logs in, registers a firm, finds it with a filter, records a
+"""Issue 2 journey: a street official logs in, registers an enterprise, finds it with a filter, records a
 survey visit, imports a small file with one bad row and sees that row's error, exports the list."""
 
 import io
@@ -33,7 +33,7 @@ def test_street_official_registry_journey(new_page, login, shot, personas, live_
     login(page, staff)
     shot(page, "registry-01-home-phone")
 
-    # Register a firm.
+    # Register an enterprise.
     page.goto(f"{live_server.url}/enterprises/new/")
     page.fill("#id_name", "烟台旅程测试食品有限公司")
     page.fill("#id_credit_code", "91350100M000100Y43")

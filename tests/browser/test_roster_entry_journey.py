@@ -42,10 +42,10 @@ def roster_rows(page) -> int:
     return page.locator("#roster-table tbody tr").count()
 
 
-def test_two_rows_in_a_row_then_a_bad_row_corrected_in_place(new_page, login, shot, personas, firm_xy,
+def test_two_rows_in_a_row_then_a_bad_row_corrected_in_place(new_page, login, shot, personas, enterprise_xy,
                                                              live_server):
     staff = personas["staff_xy"]
-    app = h.draft(staff, firm_xy, employees=1, materials=False)
+    app = h.draft(staff, enterprise_xy, employees=1, materials=False)
     page = new_page(viewport=(375, 812))
     login(page, staff)
     page.goto(f"{live_server.url}/applications/{app.pk}/")
@@ -89,11 +89,11 @@ def test_two_rows_in_a_row_then_a_bad_row_corrected_in_place(new_page, login, sh
     shot(page, "roster-03-corrected-phone")
 
 
-def test_the_same_without_javascript(browser, personas, firm_xy, live_server):
+def test_the_same_without_javascript(browser, personas, enterprise_xy, live_server):
     from tests.conftest import PASSWORD
 
     staff = personas["staff_xy"]
-    app = h.draft(staff, firm_xy, employees=1, materials=False)
+    app = h.draft(staff, enterprise_xy, employees=1, materials=False)
     context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN",
                                   java_script_enabled=False)
     try:

@@ -1,4 +1,4 @@
-"""Export of the firm list to .xlsx: filters, scope, the job path, and the shared exporter."""
+"""Export of the enterprise list to .xlsx: filters, scope, the job path, and the shared exporter."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def names(rows) -> set[str]:
 
 
 @pytest.fixture
-def firms(xy, ds, gxj, swj):
+def enterprises(xy, ds, gxj, swj):
     return {
         "xy_small": EnterpriseFactory(jurisdiction=xy, department=gxj, scale="small", name="向阳小微商贸有限公司"),
         "xy_venue": EnterpriseFactory(jurisdiction=xy, department=swj, scale="venue", name="向阳便利店"),
@@ -43,7 +43,7 @@ def firms(xy, ds, gxj, swj):
     }
 
 
-def test_export_has_the_import_columns_then_the_extra_ones(client_for, firms):
+def test_export_has_the_import_columns_then_the_extra_ones(client_for, enterprises):
     response = export(client_for("staff_xy"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -52,20 +52,20 @@ def test_export_has_the_import_columns_then_the_extra_ones(client_for, firms):
     assert list(rows[0][: len(HEADERS)]) == HEADERS
     assert list(rows[0]) == exporting.EXPORT_HEADERS
     row = next(r for r in rows if r[0] == "向阳便利店")
-    firm = firms["xy_venue"]
-    assert row[:11] == (firm.name, firm.credit_code, "九小场所", "一般", "向阳街道", "商务局", firm.address,
+    enterprise = enterprises["xy_venue"]
+    assert row[:11] == (enterprise.name, enterprise.credit_code, "九小场所", "一般", "向阳街道", "商务局", enterprise.address,
                         "王伟", "李娜", "13800138000", 20)
     assert row[11] == "未复工"
 
 
-def test_export_is_scoped_to_the_user(client_for, firms):
+def test_export_is_scoped_to_the_user(client_for, enterprises):
     assert names(sheet_rows(export(client_for("staff_xy")))) == {"向阳小微商贸有限公司", "向阳便利店"}
     assert names(sheet_rows(export(client_for("staff_ds")))) == {"东山小微商贸有限公司"}
     assert names(sheet_rows(export(client_for("dept_gxj")))) == {"向阳小微商贸有限公司"}
     assert len(sheet_rows(export(client_for("taskforce")))) == 4
 
 
-def test_export_respects_the_filters(client_for, firms, ds):
+def test_export_respects_the_filters(client_for, enterprises, ds):
     client = client_for("taskforce")
     assert names(sheet_rows(export(client, "scale=small"))) == {"向阳小微商贸有限公司", "东山小微商贸有限公司"}
     assert names(sheet_rows(export(client, f"scale=small&jurisdiction={ds.pk}"))) == {"东山小微商贸有限公司"}
@@ -84,12 +84,12 @@ def test_text_that_excel_would_run_is_written_as_text(client_for, xy):
     assert code.data_type == "s"
 
 
-def test_export_is_post_only(client_for, firms):
+def test_export_is_post_only(client_for, enterprises):
     assert client_for("staff_xy").get(reverse("enterprises:export")).status_code == 405
 
 
 @pytest.mark.django_db(transaction=True)
-def test_big_export_runs_on_a_job_and_downloads_from_the_job_page(client_for, firms, monkeypatch):
+def test_big_export_runs_on_a_job_and_downloads_from_the_job_page(client_for, enterprises, monkeypatch):
     monkeypatch.setattr(exporting, "EXPORT_INLINE_MAX_ROWS", 1)
     client = client_for("staff_xy")
     assert export(client, "scale=venue").status_code == 200  # one row: at once
@@ -106,7 +106,7 @@ def test_big_export_runs_on_a_job_and_downloads_from_the_job_page(client_for, fi
     assert client_for("staff_ds").get(reverse("jobs:download", args=[job.pk])).status_code == 404
 
 
-def test_an_exported_list_imports_back_unchanged(client_for, personas, firms):
+def test_an_exported_list_imports_back_unchanged(client_for, personas, enterprises):
     content = b"".join(export(client_for("staff_xy")).streaming_content)
     result = enterprise_import(user=personas["staff_xy"], file=upload(content, "名录.xlsx"), filename="名录.xlsx",
                                mode=MODE_UPDATE, dry_run=False)
@@ -137,12 +137,12 @@ def export_action(body: str) -> str:
 
 
 @pytest.mark.parametrize("htmx", [True, False], ids=["filtered-in-place", "full-page"])
-def test_the_export_link_carries_the_filters_the_list_shows(client_for, firms, ds, htmx):
+def test_the_export_link_carries_the_filters_the_list_shows(client_for, enterprises, ds, htmx):
     """Filters applied in place (htmx swaps only the list body) must reach the export: the export form
     is rendered inside the swapped fragment, from the same parsed filters as the rows (issue 7 item 7)."""
     client = client_for("taskforce")
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
-    cursor = cursor_encode("", 0)  # a page cursor (before every firm): carried by the list, not a filter
+    cursor = cursor_encode("", 0)  # a page cursor (before every enterprise): carried by the list, not a filter
     response = client.get(f"{reverse('enterprises:list')}?scale=small&jurisdiction={ds.pk}&after={cursor}", **headers)
     assert response.status_code == 200
     action = export_action(response.content.decode())
@@ -161,19 +161,20 @@ def test_the_export_link_carries_the_filters_the_list_shows(client_for, firms, d
     ("secretary_xy", False), ("director_xy", False), ("dept_gxj", False), ("inspector_d1", False),
     ("inspector_xy", False), ("liaison_xy", False),
 ])
-def test_the_prevention_mobile_is_masked_for_roles_that_may_not_see_it(client_for, personas, firms, user, full):
-    """Only the street staff of the firm's street and the task force get the prevention contact's mobile;
-    every other role's export (and the firm page) shows it masked like the roster's (issue 7 item 15)."""
+def test_the_prevention_mobile_is_masked_for_roles_that_may_not_see_it(client_for, personas, enterprises, user, full):
+    """Only the street staff of the enterprise's street and the task force get the prevention contact's
+    mobile; every other role's export (and the enterprise page) shows it masked like the roster's (issue 7
+    item 15)."""
     from enterprises.models import LiaisonAssignment
 
-    firm = firms["xy_small"]
-    LiaisonAssignment.objects.create(liaison=personas["liaison_xy"], enterprise=firm)
+    enterprise = enterprises["xy_small"]
+    LiaisonAssignment.objects.create(liaison=personas["liaison_xy"], enterprise=enterprise)
     client = client_for(user)
     rows = sheet_rows(export(client))
     header = rows[0].index("防疫负责人手机")
-    row = next(r for r in rows if r[0] == firm.name)
+    row = next(r for r in rows if r[0] == enterprise.name)
     assert row[header] == ("13800138000" if full else "138****8000")
-    page = client.get(reverse("enterprises:detail", args=[firm.pk])).content.decode()
+    page = client.get(reverse("enterprises:detail", args=[enterprise.pk])).content.decode()
     assert ("13800138000" in page) is full and ("138****8000" in page) is not full
 
 

@@ -1,4 +1,4 @@
-"""Import of firms (issue 2 §7 and "Bad input"): the service, the page and the job path."""
+"""Import of enterprises (issue 2 §7 and "Bad input"): the service, the page and the job path."""
 
 from __future__ import annotations
 
@@ -64,15 +64,15 @@ def codes_in_db() -> set[str]:
 # --------------------------------------------------------------------------------------------- good files
 
 
-def test_good_xlsx_creates_every_firm_with_its_values(staff, xy, swj):
+def test_good_xlsx_creates_every_enterprise_with_its_values(staff, xy, swj):
     result = run(staff, xlsx([row(1), row(2, 规模="九小场所", 类别="民生保障", 员工人数=3), row(3)]))
     assert result.ok and result.written
     assert (result.rows, result.created, result.updated) == (3, 3, 0)
-    firm = Enterprise.objects.get(credit_code=make_credit_code("370602", 70000002))
-    assert (firm.name, firm.scale, firm.category, firm.jurisdiction, firm.department) == (
+    enterprise = Enterprise.objects.get(credit_code=make_credit_code("370602", 70000002))
+    assert (enterprise.name, enterprise.scale, enterprise.category, enterprise.jurisdiction, enterprise.department) == (
         "烟台导入测试2商贸有限公司", "venue", "livelihood", xy, swj)
-    assert (firm.address, firm.legal_representative, firm.prevention_contact, firm.prevention_mobile,
-            firm.employee_count) == ("烟台市芝罘区南大街2号", "王伟", "李娜", "13800138000", 3)
+    assert (enterprise.address, enterprise.legal_representative, enterprise.prevention_contact, enterprise.prevention_mobile,
+            enterprise.employee_count) == ("烟台市芝罘区南大街2号", "王伟", "李娜", "13800138000", 3)
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "gb18030"])
@@ -87,8 +87,8 @@ def test_numbers_typed_as_numbers_in_excel_are_read(staff):
     # Excel keeps a typed mobile and a headcount as numbers.
     result = run(staff, xlsx([row(1, 防疫负责人手机=13912345678, 员工人数=25.0)]))
     assert result.ok, result.errors
-    firm = Enterprise.objects.get()
-    assert (firm.prevention_mobile, firm.employee_count) == ("13912345678", 25)
+    enterprise = Enterprise.objects.get()
+    assert (enterprise.prevention_mobile, enterprise.employee_count) == ("13912345678", 25)
 
 
 def test_headers_in_another_order_and_export_only_columns_are_accepted(staff):
@@ -98,17 +98,17 @@ def test_headers_in_another_order_and_export_only_columns_are_accepted(staff):
     assert Enterprise.objects.get().name == "烟台导入测试1商贸有限公司"
 
 
-def test_one_audit_entry_per_import_and_one_per_firm(staff):
+def test_one_audit_entry_per_import_and_one_per_enterprise(staff):
     run(staff, xlsx([row(1), row(2)]), filename="向阳.xlsx")
     summary = AuditEntry.objects.get(action="enterprise.import")
     assert summary.actor == staff
     assert summary.after["created"] == 2 and summary.after["rows"] == 2
     assert summary.after["filename"] == "向阳.xlsx"
-    per_firm = AuditEntry.objects.filter(action="enterprise.create")
-    assert per_firm.count() == 2
-    firm = Enterprise.objects.get(credit_code=make_credit_code("370602", 70000001))
-    entry = firm.audit_entries.get()
-    assert entry.actor == staff and "向阳.xlsx" in entry.reason and entry.after["name"] == firm.name
+    per_enterprise = AuditEntry.objects.filter(action="enterprise.create")
+    assert per_enterprise.count() == 2
+    enterprise = Enterprise.objects.get(credit_code=make_credit_code("370602", 70000001))
+    entry = enterprise.audit_entries.get()
+    assert entry.actor == staff and "向阳.xlsx" in entry.reason and entry.after["name"] == enterprise.name
 
 
 def test_empty_rows_are_skipped_and_counted(staff):
@@ -127,14 +127,14 @@ def test_org_code_warning_is_a_warning_not_an_error(staff):
     assert "组织机构代码" in result.warnings[0].message
 
 
-def test_dry_run_writes_nothing_and_says_what_would_happen(staff, firm_xy):
-    existing = row(9, 统一社会信用代码=firm_xy.credit_code, 企业名称="改名后的公司")
+def test_dry_run_writes_nothing_and_says_what_would_happen(staff, enterprise_xy):
+    existing = row(9, 统一社会信用代码=enterprise_xy.credit_code, 企业名称="改名后的公司")
     result = run(staff, xlsx([row(1), existing]), mode=MODE_UPDATE, dry_run=True)
     assert result.ok and not result.written
     assert (result.created, result.updated) == (1, 1)
     assert Enterprise.objects.count() == 1
-    firm_xy.refresh_from_db()
-    assert firm_xy.name != "改名后的公司"
+    enterprise_xy.refresh_from_db()
+    assert enterprise_xy.name != "改名后的公司"
     assert not AuditEntry.objects.filter(action__startswith="enterprise.").exists()
     assert "试导入" in result.summary
 
@@ -213,33 +213,33 @@ def test_html_in_a_name_is_never_stored(staff):
     assert not Enterprise.objects.filter(name__contains="script").exists()
 
 
-# ------------------------------------------------------------------------------ existing firms: modes
+# ------------------------------------------------------------------------------ existing enterprises: modes
 
 
-def test_report_mode_reports_a_registered_code(staff, firm_xy):
-    result = run(staff, xlsx([row(1), row(2, 统一社会信用代码=firm_xy.credit_code)]), mode=MODE_REPORT)
+def test_report_mode_reports_a_registered_code(staff, enterprise_xy):
+    result = run(staff, xlsx([row(1), row(2, 统一社会信用代码=enterprise_xy.credit_code)]), mode=MODE_REPORT)
     assert [(e.row, e.column) for e in result.errors] == [(3, "统一社会信用代码")]
-    assert firm_xy.name in result.errors[0].message and "已登记" in result.errors[0].message
+    assert enterprise_xy.name in result.errors[0].message and "已登记" in result.errors[0].message
     assert Enterprise.objects.count() == 1
 
 
-def test_update_mode_updates_a_registered_firm_and_audits_the_change(staff, firm_xy, ds):
-    firm_xy.community = firm_xy.jurisdiction.communities.first()
-    firm_xy.save()
-    changed = row(2, 统一社会信用代码=firm_xy.credit_code, 企业名称="烟台改名后商贸有限公司", 员工人数=99,
-                  规模=firm_xy.get_scale_display()[:2], 主管部门="商务局")
+def test_update_mode_updates_a_registered_enterprise_and_audits_the_change(staff, enterprise_xy, ds):
+    enterprise_xy.community = enterprise_xy.jurisdiction.communities.first()
+    enterprise_xy.save()
+    changed = row(2, 统一社会信用代码=enterprise_xy.credit_code, 企业名称="烟台改名后商贸有限公司", 员工人数=99,
+                  规模=enterprise_xy.get_scale_display()[:2], 主管部门="商务局")
     result = run(staff, xlsx([row(1), changed]), mode=MODE_UPDATE)
     assert result.ok, result.errors
     assert (result.created, result.updated, result.unchanged) == (1, 1, 0)
-    firm_xy.refresh_from_db()
-    assert (firm_xy.name, firm_xy.employee_count, firm_xy.department.name) == ("烟台改名后商贸有限公司", 99, "商务局")
-    assert firm_xy.community is not None  # same street: community kept
-    entry = firm_xy.audit_entries.get(action="enterprise.update")
+    enterprise_xy.refresh_from_db()
+    assert (enterprise_xy.name, enterprise_xy.employee_count, enterprise_xy.department.name) == ("烟台改名后商贸有限公司", 99, "商务局")
+    assert enterprise_xy.community is not None  # same street: community kept
+    entry = enterprise_xy.audit_entries.get(action="enterprise.update")
     assert entry.before["name"] != entry.after["name"] == "烟台改名后商贸有限公司"
     assert AuditEntry.objects.get(action="enterprise.import").after["updated"] == 1
 
 
-def test_update_mode_counts_unchanged_firms_and_writes_nothing_for_them(staff):
+def test_update_mode_counts_unchanged_enterprises_and_writes_nothing_for_them(staff):
     run(staff, xlsx([row(1), row(2)]))
     before = AuditEntry.objects.count()
     result = run(staff, xlsx([row(1), row(2)]), mode=MODE_UPDATE)
@@ -247,19 +247,19 @@ def test_update_mode_counts_unchanged_firms_and_writes_nothing_for_them(staff):
     assert AuditEntry.objects.count() == before + 1  # the import summary only
 
 
-def test_update_mode_refuses_a_firm_of_another_street(staff, firm_ds):
-    result = run(staff, xlsx([row(1, 统一社会信用代码=firm_ds.credit_code)]), mode=MODE_UPDATE)
+def test_update_mode_refuses_a_enterprise_of_another_street(staff, enterprise_ds):
+    result = run(staff, xlsx([row(1, 统一社会信用代码=enterprise_ds.credit_code)]), mode=MODE_UPDATE)
     assert [(e.row, e.column) for e in result.errors] == [(2, "统一社会信用代码")]
     assert "无权更新" in result.errors[0].message
-    assert firm_ds.name not in result.errors[0].message  # nothing about a firm out of scope
-    firm_ds.refresh_from_db()
-    assert firm_ds.name.startswith("烟台测试")
+    assert enterprise_ds.name not in result.errors[0].message  # nothing about an enterprise out of scope
+    enterprise_ds.refresh_from_db()
+    assert enterprise_ds.name.startswith("烟台测试")
 
 
 # ----------------------------------------------------------------------------------------------- scope
 
 
-def test_a_street_official_cannot_import_firms_of_another_street(staff, ds):
+def test_a_street_official_cannot_import_enterprises_of_another_street(staff, ds):
     result = run(staff, xlsx([row(1), row(2, 所属街道="东山街道")]))
     assert [(e.row, e.column) for e in result.errors] == [(3, "所属街道")]
     assert "不在您的管辖范围" in result.errors[0].message
@@ -798,7 +798,7 @@ def test_writer_thread_failure_is_raised_and_rolled_back(staff, threaded, monkey
     def broken(rows, now):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(import_writer, "_insert_firms", broken)
+    monkeypatch.setattr(import_writer, "_insert_enterprises", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         run(staff, xlsx([row(i) for i in range(1, 12)]))
     assert not threaded[0].is_alive()

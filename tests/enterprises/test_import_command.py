@@ -64,14 +64,14 @@ def test_dry_run_writes_nothing(admin, tmp_path):
     assert Enterprise.objects.count() == 0
 
 
-def test_existing_codes_are_reported_unless_update_existing(admin, tmp_path, firm_xy):
-    path = write(tmp_path, xlsx_bytes([row(1, 统一社会信用代码=firm_xy.credit_code, 企业名称="新名称有限公司")]))
+def test_existing_codes_are_reported_unless_update_existing(admin, tmp_path, enterprise_xy):
+    path = write(tmp_path, xlsx_bytes([row(1, 统一社会信用代码=enterprise_xy.credit_code, 企业名称="新名称有限公司")]))
     with pytest.raises(CommandError):
         call(path)
     out, _err = call(path, "--update-existing")
     assert "更新1家" in out
-    firm_xy.refresh_from_db()
-    assert firm_xy.name == "新名称有限公司"
+    enterprise_xy.refresh_from_db()
+    assert enterprise_xy.name == "新名称有限公司"
 
 
 def test_user_option_applies_that_users_scope(personas, tmp_path):

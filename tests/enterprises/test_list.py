@@ -1,4 +1,4 @@
-"""The firm list page (issue 2 §5): filters, scope, keyset first / previous / next (ties on name), the
+"""The enterprise list page (issue 2 §5): filters, scope, keyset first / previous / next (ties on name), the
 totals from the counter table (PostgreSQL) or the capped count, and a bounded number of queries."""
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def total_on(response) -> str:
 
 @pytest.fixture
 def mixed(xy, ds, gxj, swj):
-    """Firms of two streets, scales, categories and statuses."""
+    """Enterprises of two streets, scales, categories and statuses."""
     return [
         EnterpriseFactory(name="向阳甲商贸有限公司", jurisdiction=xy, department=gxj, scale="small",
                           category="general", operating_status="reopened"),
@@ -83,7 +83,7 @@ def test_street_official_sees_only_own_street(client_for, mixed, ds):
     response = c.get(URL)
     assert set(names_on(response)) == {"向阳甲商贸有限公司", "向阳乙便利店", "向阳丙机械制造有限公司"}
     assert total_on(response) == "3"
-    # Another street's id in the filter finds nothing rather than that street's firms.
+    # Another street's id in the filter finds nothing rather than that street's enterprises.
     response = c.get(f"{URL}?jurisdiction={ds.pk}")
     assert names_on(response) == [] and total_on(response) == "0"
     assert "东山" not in re.sub(r"<option[^>]*>[^<]*</option>", "", response.content.decode())
@@ -95,7 +95,7 @@ def test_department_reviewer_sees_own_department(client_for, mixed):
     assert total_on(response) == "2"
 
 
-def test_liaison_sees_assigned_firms_with_a_counted_total(client_for, personas, mixed):
+def test_liaison_sees_assigned_enterprises_with_a_counted_total(client_for, personas, mixed):
     from enterprises.models import LiaisonAssignment
 
     LiaisonAssignment.objects.create(liaison=personas["liaison_xy"], enterprise=mixed[1])
@@ -115,8 +115,8 @@ def test_filter_bar_keeps_the_chosen_values_and_the_street_choices_of_the_scope(
 
 def test_rows_show_labels_links_and_blank_department(client_for, mixed):
     body = client_for("taskforce").get(f"{URL}?q=东山戊").content.decode()
-    firm = mixed[4]
-    assert f'href="/enterprises/{firm.pk}/"' in body
+    enterprise = mixed[4]
+    assert f'href="/enterprises/{enterprise.pk}/"' in body
     assert "九小场所" in body and "私开偷开" in body and "东山街道" in body and "None" not in body
 
 
@@ -141,10 +141,10 @@ def test_user_entered_values_are_escaped(client_for, xy):
 
 @pytest.fixture
 def tied(xy):
-    """Eleven firms, seven of them with the same name: the id breaks the tie."""
-    firms = [EnterpriseFactory(name="同名商店", jurisdiction=xy) for _ in range(7)]
-    firms += [EnterpriseFactory(name=n, jurisdiction=xy) for n in ("甲店", "乙店", "一店", "丁店")]
-    return sorted(firms, key=lambda f: (f.name, f.pk))
+    """Eleven enterprises, seven of them with the same name: the id breaks the tie."""
+    enterprises = [EnterpriseFactory(name="同名商店", jurisdiction=xy) for _ in range(7)]
+    enterprises += [EnterpriseFactory(name=n, jurisdiction=xy) for n in ("甲店", "乙店", "一店", "丁店")]
+    return sorted(enterprises, key=lambda f: (f.name, f.pk))
 
 
 def _walk_forward(qs, size):
@@ -295,9 +295,9 @@ def test_counter_table_follows_every_write(personas, mixed, xy, ds, gxj, swj):
         30, jurisdiction=ds, department=swj, scale="venue", category="livelihood"))
     assert_counters_match(personas)
     # update: save() of every column, queryset update of the counted columns, and of others only
-    firm = mixed[0]
-    firm.operating_status, firm.jurisdiction, firm.department = "closed", ds, None
-    firm.save()
+    enterprise = mixed[0]
+    enterprise.operating_status, enterprise.jurisdiction, enterprise.department = "closed", ds, None
+    enterprise.save()
     Enterprise.objects.filter(jurisdiction=ds, scale="venue").update(operating_status="reopened")
     Enterprise.objects.filter(jurisdiction=xy).update(employee_count=7)
     assert_counters_match(personas)

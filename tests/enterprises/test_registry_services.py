@@ -10,7 +10,7 @@ from zhifu_reopen.errors import DomainError
 from zhifu_reopen.models import AuditEntry
 
 
-def firm_data(jurisdiction, **extra):
+def enterprise_data(jurisdiction, **extra):
     return {
         "name": "烟台华宇机械有限公司", "credit_code": "91350100m000100y43", "scale": "small",
         "category": "general", "jurisdiction": jurisdiction, "address": "烟台市芝罘区南大街1号",
@@ -18,35 +18,35 @@ def firm_data(jurisdiction, **extra):
     }
 
 
-def test_street_staff_registers_a_firm_and_the_audit_records_it(personas, xy):
+def test_street_staff_registers_a_enterprise_and_the_audit_records_it(personas, xy):
     staff = personas["staff_xy"]
-    firm = enterprise_create(user=staff, data=firm_data(xy))
-    assert firm.credit_code == "91350100M000100Y43"  # normalised to upper case
-    entry = AuditEntry.objects.get(target_type="enterprises.enterprise", target_id=firm.pk)
+    enterprise = enterprise_create(user=staff, data=enterprise_data(xy))
+    assert enterprise.credit_code == "91350100M000100Y43"  # normalised to upper case
+    entry = AuditEntry.objects.get(target_type="enterprises.enterprise", target_id=enterprise.pk)
     assert entry.action == "enterprise.create"
     assert entry.actor == staff
     assert "向阳街道" in entry.post
     assert entry.after["name"] == "烟台华宇机械有限公司"
-    assert list(firm.audit_entries.all()) == [entry]
+    assert list(enterprise.audit_entries.all()) == [entry]
 
 
 def test_staff_cannot_register_in_another_street(personas, ds):
     with pytest.raises(DomainError):
-        enterprise_create(user=personas["staff_xy"], data=firm_data(ds))
+        enterprise_create(user=personas["staff_xy"], data=enterprise_data(ds))
     assert not Enterprise.objects.exists()
 
 
 @pytest.mark.parametrize("persona", ["secretary_xy", "dept_gxj", "taskforce", "inspector_xy", "liaison_xy"])
 def test_other_roles_cannot_register(personas, xy, persona):
     with pytest.raises(DomainError):
-        enterprise_create(user=personas[persona], data=firm_data(xy))
+        enterprise_create(user=personas[persona], data=enterprise_data(xy))
     assert not AuditEntry.objects.filter(action="enterprise.create").exists()
 
 
 def test_duplicate_credit_code_is_refused(personas, xy):
-    enterprise_create(user=personas["staff_xy"], data=firm_data(xy))
+    enterprise_create(user=personas["staff_xy"], data=enterprise_data(xy))
     with pytest.raises(DomainError) as info:
-        enterprise_create(user=personas["staff_xy"], data=firm_data(xy, name="另一家公司"))
+        enterprise_create(user=personas["staff_xy"], data=enterprise_data(xy, name="另一家公司"))
     assert info.value.code == "duplicate"
     assert Enterprise.objects.count() == 1
 
@@ -57,55 +57,55 @@ def test_duplicate_credit_code_is_refused(personas, xy):
 )
 def test_invalid_fields_write_nothing(personas, xy, field, value):
     with pytest.raises(Exception):  # noqa: B017 (ValidationError or DomainError, both refusals)
-        enterprise_create(user=personas["staff_xy"], data=firm_data(xy, **{field: value}))
+        enterprise_create(user=personas["staff_xy"], data=enterprise_data(xy, **{field: value}))
     assert not Enterprise.objects.exists()
     assert not AuditEntry.objects.filter(action__startswith="enterprise.").exists()
 
 
-def test_update_records_only_what_changed(personas, xy, firm_xy):
+def test_update_records_only_what_changed(personas, xy, enterprise_xy):
     staff = personas["staff_xy"]
-    enterprise_update(user=staff, enterprise=firm_xy, data={"employee_count": 99, "name": firm_xy.name})
+    enterprise_update(user=staff, enterprise=enterprise_xy, data={"employee_count": 99, "name": enterprise_xy.name})
     entry = AuditEntry.objects.get(action="enterprise.update")
     assert entry.before == {"employee_count": 20}
     assert entry.after == {"employee_count": 99}
 
 
-def test_update_out_of_scope_is_refused(personas, firm_ds):
+def test_update_out_of_scope_is_refused(personas, enterprise_ds):
     with pytest.raises(DomainError):
-        enterprise_update(user=personas["staff_xy"], enterprise=firm_ds, data={"employee_count": 1})
-    firm_ds.refresh_from_db()
-    assert firm_ds.employee_count == 20
+        enterprise_update(user=personas["staff_xy"], enterprise=enterprise_ds, data={"employee_count": 1})
+    enterprise_ds.refresh_from_db()
+    assert enterprise_ds.employee_count == 20
 
 
 def test_community_must_belong_to_the_street(personas, xy, ds):
     with pytest.raises(DomainError):
-        enterprise_create(user=personas["staff_xy"], data=firm_data(xy, community=ds.communities.first()))
+        enterprise_create(user=personas["staff_xy"], data=enterprise_data(xy, community=ds.communities.first()))
 
 
-def test_survey_visit_updates_last_visited_and_audit(personas, firm_xy):
+def test_survey_visit_updates_last_visited_and_audit(personas, enterprise_xy):
     staff = personas["staff_xy"]
     day = date.today() - timedelta(days=3)
-    survey_visit_record(user=staff, enterprise=firm_xy, visited_on=day, observed_status="reopened", notes="ok")
-    survey_visit_record(user=staff, enterprise=firm_xy, visited_on=day - timedelta(days=5),
+    survey_visit_record(user=staff, enterprise=enterprise_xy, visited_on=day, observed_status="reopened", notes="ok")
+    survey_visit_record(user=staff, enterprise=enterprise_xy, visited_on=day - timedelta(days=5),
                         observed_status="reopened")
-    firm_xy.refresh_from_db()
-    assert firm_xy.last_visited_on == day  # an older visit does not move it back
-    assert SurveyVisit.objects.filter(enterprise=firm_xy).count() == 2
-    assert AuditEntry.objects.filter(action="survey.record", enterprise=firm_xy).count() == 2
+    enterprise_xy.refresh_from_db()
+    assert enterprise_xy.last_visited_on == day  # an older visit does not move it back
+    assert SurveyVisit.objects.filter(enterprise=enterprise_xy).count() == 2
+    assert AuditEntry.objects.filter(action="survey.record", enterprise=enterprise_xy).count() == 2
 
 
-def test_survey_visit_in_the_future_is_refused(personas, firm_xy):
+def test_survey_visit_in_the_future_is_refused(personas, enterprise_xy):
     with pytest.raises(DomainError):
-        survey_visit_record(user=personas["staff_xy"], enterprise=firm_xy,
+        survey_visit_record(user=personas["staff_xy"], enterprise=enterprise_xy,
                             visited_on=date.today() + timedelta(days=1), observed_status="reopened")
 
 
-def test_liaison_records_visits_only_for_assigned_firms(personas, liaison_firm, firm_ds):
+def test_liaison_records_visits_only_for_assigned_enterprises(personas, liaison_enterprise, enterprise_ds):
     liaison = personas["liaison_xy"]
-    survey_visit_record(user=liaison, enterprise=liaison_firm, visited_on=date.today(),
+    survey_visit_record(user=liaison, enterprise=liaison_enterprise, visited_on=date.today(),
                         observed_status="reopened")
     with pytest.raises(DomainError):
-        survey_visit_record(user=liaison, enterprise=firm_ds, visited_on=date.today(),
+        survey_visit_record(user=liaison, enterprise=enterprise_ds, visited_on=date.today(),
                             observed_status="reopened")
 
 
@@ -119,13 +119,13 @@ def _wait(event: threading.Event) -> None:
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("second_is", [
-    "between_its_duplicate_check_and_its_validation",  # full_clean's unique check would see the new firm
+    "between_its_duplicate_check_and_its_validation",  # full_clean's unique check would see the new enterprise
     "between_its_validation_and_its_insert",  # the insert meets the unique index
     "inserting_while_the_first_is_uncommitted",  # the insert waits on the first's row, then fails
 ])
-def test_two_officials_registering_the_same_code_at_once_give_one_firm(org, monkeypatch, second_is):
+def test_two_officials_registering_the_same_code_at_once_give_one_enterprise(org, monkeypatch, second_is):
     """Two officials register the same code; the first commits while the second is at ``second_is``.
-    Every timing gives one firm and the "already registered" refusal, never a ValidationError. The
+    Every timing gives one enterprise and the "already registered" refusal, never a ValidationError. The
     order is forced with events, not left to the scheduler."""
     from enterprises.services import registry
     from org.models import Jurisdiction
@@ -184,7 +184,7 @@ def test_two_officials_registering_the_same_code_at_once_give_one_firm(org, monk
                 _wait(second_ready)
             if who == "second" and second_is == "inserting_while_the_first_is_uncommitted":
                 _wait(first_inserted)
-            enterprise_create(user=staff, data=firm_data(xy, name=f"并发公司{who}"))
+            enterprise_create(user=staff, data=enterprise_data(xy, name=f"并发公司{who}"))
             outcomes[who] = "ok"
         except DomainError as exc:
             outcomes[who] = exc.code
@@ -215,38 +215,38 @@ MARKUP_MESSAGE = "不能包含“<”“>”等HTML/脚本标记字符。"
 def test_the_form_refuses_markup_as_the_import_does(personas, xy, field):
     from enterprises.forms import EnterpriseForm
 
-    data = {**firm_data(xy), "jurisdiction": xy.pk, "operating_status": "not_reopened", field: MARKUP_NAME}
+    data = {**enterprise_data(xy), "jurisdiction": xy.pk, "operating_status": "not_reopened", field: MARKUP_NAME}
     form = EnterpriseForm(data, user=personas["staff_xy"])
     assert not form.is_valid()
     assert form.errors[field] == [MARKUP_MESSAGE]
 
 
-def test_the_services_refuse_markup_as_the_import_does(personas, xy, firm_xy):
+def test_the_services_refuse_markup_as_the_import_does(personas, xy, enterprise_xy):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as info:
-        enterprise_create(user=personas["staff_xy"], data=firm_data(xy, name=MARKUP_NAME))
+        enterprise_create(user=personas["staff_xy"], data=enterprise_data(xy, name=MARKUP_NAME))
     assert info.value.message_dict["name"] == [MARKUP_MESSAGE]
     with pytest.raises(ValidationError) as info:
-        enterprise_update(user=personas["staff_xy"], enterprise=firm_xy, data={"address": "南大街<1>号"})
+        enterprise_update(user=personas["staff_xy"], enterprise=enterprise_xy, data={"address": "南大街<1>号"})
     assert info.value.message_dict["address"] == [MARKUP_MESSAGE]
     assert not Enterprise.objects.filter(name=MARKUP_NAME).exists()
-    firm_xy.refresh_from_db()
-    assert "<" not in firm_xy.address
+    enterprise_xy.refresh_from_db()
+    assert "<" not in enterprise_xy.address
 
 
 def test_what_the_form_accepts_the_import_accepts_and_back(personas, xy):
-    """A firm registered through the form is exported and imported back unchanged (mode update)."""
+    """An enterprise registered through the form is exported and imported back unchanged (mode update)."""
     from enterprises.forms import EnterpriseForm
     from enterprises.services.importing import MODE_UPDATE, enterprise_import
     from tests.enterprises.import_helpers import csvfile, row, xlsx
 
     name = "烟台A&B“华宇”机械(芝罘)有限公司"
-    data = {**firm_data(xy, name=name), "jurisdiction": xy.pk, "operating_status": "not_reopened"}
+    data = {**enterprise_data(xy, name=name), "jurisdiction": xy.pk, "operating_status": "not_reopened"}
     form = EnterpriseForm(data, user=personas["staff_xy"])
     assert form.is_valid(), form.errors
-    firm = enterprise_create(user=personas["staff_xy"], data=form.cleaned_data)
-    result = enterprise_import(user=personas["staff_xy"], file=xlsx([row(1, 企业名称=name, 统一社会信用代码=firm.credit_code)]),
+    enterprise = enterprise_create(user=personas["staff_xy"], data=form.cleaned_data)
+    result = enterprise_import(user=personas["staff_xy"], file=xlsx([row(1, 企业名称=name, 统一社会信用代码=enterprise.credit_code)]),
                                filename="企业.xlsx", mode=MODE_UPDATE)
     assert result.ok and result.written
     for value in (MARKUP_NAME, "a\x07b"):

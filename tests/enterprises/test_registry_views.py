@@ -14,12 +14,12 @@ def form_data(xy, **extra):
     }
 
 
-def test_register_then_see_the_firm_with_its_history(client_for, xy):
+def test_register_then_see_the_enterprise_with_its_history(client_for, xy):
     client = client_for("staff_xy")
     response = client.post(reverse("enterprises:create"), form_data(xy))
-    firm = Enterprise.objects.get()
-    assert response.status_code == 302 and response["Location"] == firm.get_absolute_url()
-    page = client.get(firm.get_absolute_url()).content.decode()
+    enterprise = Enterprise.objects.get()
+    assert response.status_code == 302 and response["Location"] == enterprise.get_absolute_url()
+    page = client.get(enterprise.get_absolute_url()).content.decode()
     assert "烟台鑫源食品有限公司" in page
     assert "登记企业" in page and "enterprise.create" not in page  # the history lists the registration, in words
 
@@ -39,12 +39,12 @@ def test_bad_mobile_gets_a_clear_400(client_for, xy):
     assert "手机号码" in response.content.decode()
 
 
-def test_duplicate_code_links_to_the_existing_firm(client_for, xy, firm_xy):
+def test_duplicate_code_links_to_the_existing_enterprise(client_for, xy, enterprise_xy):
     response = client_for("staff_xy").post(reverse("enterprises:create"),
-                                           form_data(xy, credit_code=firm_xy.credit_code))
+                                           form_data(xy, credit_code=enterprise_xy.credit_code))
     assert response.status_code == 400
     body = response.content.decode()
-    assert "已登记为" in body and firm_xy.get_absolute_url() in body
+    assert "已登记为" in body and enterprise_xy.get_absolute_url() in body
     assert Enterprise.objects.count() == 1
 
 
@@ -62,8 +62,8 @@ def test_script_in_a_name_is_refused_and_escaped(client_for, xy):
     assert "<script>alert(1)</script>" not in body
     assert not Enterprise.objects.exists()
     # a name stored before the rule (or by other means) is still shown as text
-    firm = EnterpriseFactory(jurisdiction=xy, name="<script>alert(1)</script>商店")
-    for url in (firm.get_absolute_url(), reverse("enterprises:list")):
+    enterprise = EnterpriseFactory(jurisdiction=xy, name="<script>alert(1)</script>商店")
+    for url in (enterprise.get_absolute_url(), reverse("enterprises:list")):
         body = client.get(url).content.decode()
         assert "<script>alert(1)</script>" not in body
         assert "&lt;script&gt;alert(1)&lt;/script&gt;商店" in body
@@ -79,51 +79,51 @@ def test_organisation_code_warning_is_shown_after_saving(client_for, xy):
     assert "组织机构代码校验未通过" in response.content.decode()
 
 
-def test_edit_changes_the_firm_and_records_before_and_after(client_for, xy, firm_xy):
+def test_edit_changes_the_enterprise_and_records_before_and_after(client_for, xy, enterprise_xy):
     client = client_for("staff_xy")
-    data = form_data(xy, credit_code=firm_xy.credit_code, name="改名后的公司")
-    response = client.post(reverse("enterprises:edit", args=[firm_xy.pk]), data)
+    data = form_data(xy, credit_code=enterprise_xy.credit_code, name="改名后的公司")
+    response = client.post(reverse("enterprises:edit", args=[enterprise_xy.pk]), data)
     assert response.status_code == 302
     entry = AuditEntry.objects.get(action="enterprise.update")
     assert entry.after["name"] == "改名后的公司"
-    assert entry.before["name"] == firm_xy.name
+    assert entry.before["name"] == enterprise_xy.name
 
 
-def test_list_filters_and_free_text(client_for, xy, firm_xy):
+def test_list_filters_and_free_text(client_for, xy, enterprise_xy):
     from tests.factories import EnterpriseFactory
 
     EnterpriseFactory(jurisdiction=xy, name="芝罘福盛超市", scale="venue", category="livelihood")
     client = client_for("staff_xy")
     body = client.get(reverse("enterprises:list"), {"q": "福盛"}).content.decode()
-    assert "芝罘福盛超市" in body and firm_xy.name not in body
+    assert "芝罘福盛超市" in body and enterprise_xy.name not in body
     body = client.get(reverse("enterprises:list"), {"scale": "small"}).content.decode()
-    assert firm_xy.name in body and "芝罘福盛超市" not in body
-    body = client.get(reverse("enterprises:list"), {"q": firm_xy.credit_code[:10]}).content.decode()
-    assert firm_xy.name in body
+    assert enterprise_xy.name in body and "芝罘福盛超市" not in body
+    body = client.get(reverse("enterprises:list"), {"q": enterprise_xy.credit_code[:10]}).content.decode()
+    assert enterprise_xy.name in body
 
 
-def test_list_never_shows_firms_out_of_scope(client_for, firm_xy, firm_ds):
+def test_list_never_shows_enterprises_out_of_scope(client_for, enterprise_xy, enterprise_ds):
     body = client_for("staff_xy").get(reverse("enterprises:list")).content.decode()
-    assert firm_xy.name in body and firm_ds.name not in body
+    assert enterprise_xy.name in body and enterprise_ds.name not in body
     body = client_for("dept_swj").get(reverse("enterprises:list")).content.decode()
-    assert firm_ds.name in body and firm_xy.name not in body
+    assert enterprise_ds.name in body and enterprise_xy.name not in body
 
 
-def test_survey_visit_with_a_bad_date_is_explained(client_for, firm_xy):
+def test_survey_visit_with_a_bad_date_is_explained(client_for, enterprise_xy):
     client = client_for("staff_xy")
-    response = client.post(reverse("enterprises:visit_create", args=[firm_xy.pk]),
+    response = client.post(reverse("enterprises:visit_create", args=[enterprise_xy.pk]),
                            {"visited_on": "not-a-date", "observed_status": "reopened"}, follow=True)
     assert "走访记录未保存" in response.content.decode()
-    assert not firm_xy.survey_visits.exists()
+    assert not enterprise_xy.survey_visits.exists()
 
 
-def test_coverage_counts_recent_visits(client_for, personas, firm_xy):
+def test_coverage_counts_recent_visits(client_for, personas, enterprise_xy):
     from datetime import date
 
     from enterprises.services.registry import survey_visit_record
 
     client = client_for("staff_xy")
-    survey_visit_record(user=personas["staff_xy"], enterprise=firm_xy, visited_on=date.today(),
+    survey_visit_record(user=personas["staff_xy"], enterprise=enterprise_xy, visited_on=date.today(),
                         observed_status="reopened")
     response = client.get(reverse("enterprises:coverage"))
     row = next(r for r in response.context["rows"] if r["jurisdiction"].code == "370602001")
@@ -138,26 +138,26 @@ def test_english_ui_on_request(client_for):
     assert "Enterprises" in body or "Firms" in body
 
 
-def test_check_code_names_a_firm_in_scope(client_for, firm_xy):
-    response = client_for("staff_xy").get(reverse("enterprises:check_code"), {"credit_code": firm_xy.credit_code})
+def test_check_code_names_a_enterprise_in_scope(client_for, enterprise_xy):
+    response = client_for("staff_xy").get(reverse("enterprises:check_code"), {"credit_code": enterprise_xy.credit_code})
     body = response.content.decode()
     assert response.status_code == 200
-    assert firm_xy.name in body and firm_xy.get_absolute_url() in body
+    assert enterprise_xy.name in body and enterprise_xy.get_absolute_url() in body
 
 
-def test_check_code_does_not_reveal_a_firm_outside_the_scope(client_for, firm_ds):
-    response = client_for("staff_xy").get(reverse("enterprises:check_code"), {"credit_code": firm_ds.credit_code})
+def test_check_code_does_not_reveal_a_enterprise_outside_the_scope(client_for, enterprise_ds):
+    response = client_for("staff_xy").get(reverse("enterprises:check_code"), {"credit_code": enterprise_ds.credit_code})
     body = response.content.decode()
     assert response.status_code == 200
     assert "已在本区其他辖区登记" in body
-    assert firm_ds.name not in body and firm_ds.get_absolute_url() not in body and "<a " not in body
+    assert enterprise_ds.name not in body and enterprise_ds.get_absolute_url() not in body and "<a " not in body
 
 
-def test_registering_a_code_of_another_street_does_not_reveal_the_firm(client_for, xy, firm_ds):
+def test_registering_a_code_of_another_street_does_not_reveal_the_enterprise(client_for, xy, enterprise_ds):
     response = client_for("staff_xy").post(reverse("enterprises:create"),
-                                           form_data(xy, credit_code=firm_ds.credit_code))
+                                           form_data(xy, credit_code=enterprise_ds.credit_code))
     body = response.content.decode()
     assert response.status_code == 400
     assert "已在本区其他辖区登记" in body
-    assert firm_ds.name not in body and firm_ds.get_absolute_url() not in body
+    assert enterprise_ds.name not in body and enterprise_ds.get_absolute_url() not in body
     assert Enterprise.objects.count() == 1

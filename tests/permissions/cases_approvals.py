@@ -1,7 +1,7 @@
 """Approvals pages and actions for every persona, in and out of scope.
 
 Applications are for the approving officials: street staff, secretary, director (own street),
-department reviewers (firms of their department), task force (all). Inspectors and liaisons: 403.
+department reviewers (enterprises of their department), task force (all). Inspectors and liaisons: 403.
 Out of scope: 404. A step that is not the user's, on an application they can see: 403 from the service.
 """
 
@@ -16,7 +16,7 @@ from tests.permissions.spec import ALL_PERSONAS, STREET_DS, STREET_XY, Case, eac
 APPROVERS = (*STREET_XY, *STREET_DS, "dept_gxj", "dept_swj", "taskforce")
 OUTSIDERS = tuple(p for p in ALL_PERSONAS if p not in APPROVERS)  # inspectors, liaison
 EVERY_APPROVER = each(APPROVERS, 200)
-# A 向阳 application of a 工信局 firm: its street, 工信局 and the task force see it; 东山 and 商务局 do not.
+# A 向阳 application of a 工信局 enterprise: its street, 工信局 and the task force see it; 东山 and 商务局 do not.
 SEES_XY = {**each((*STREET_XY, "dept_gxj", "taskforce"), 200), **each((*STREET_DS, "dept_swj"), 404),
            **each(OUTSIDERS, 403)}
 SEES_DS = {**each((*STREET_DS, "dept_swj", "taskforce"), 200), **each((*STREET_XY, "dept_gxj"), 404),
@@ -31,8 +31,8 @@ def staff_only(status=302):
 
 def build_approvals(world):
     """Four applications built directly (fast; the matrix builds the world for every case): a complete
-    draft, one at the street step, one at the signatures (small firms), one at the department step
-    (large firm) in 向阳 under 工信局, and one at the street step in 东山."""
+    draft, one at the street step, one at the signatures (small enterprises), one at the department step
+    (large enterprise) in 向阳 under 工信局, and one at the street step in 东山."""
     from approvals.models import Application, Material, ReturningEmployee
     from approvals.validators import make_id_number
     from org.models import Department
@@ -43,9 +43,9 @@ def build_approvals(world):
     now = timezone.now()
 
     def make(jurisdiction, department, filed_by, status, step, scale="small", n=0):
-        firm = EnterpriseFactory(jurisdiction=jurisdiction, department=department, scale=scale)
+        enterprise = EnterpriseFactory(jurisdiction=jurisdiction, department=department, scale=scale)
         app = Application.objects.create(
-            enterprise=firm, jurisdiction=jurisdiction, department=department, filed_by=filed_by, status=status,
+            enterprise=enterprise, jurisdiction=jurisdiction, department=department, filed_by=filed_by, status=status,
             chain="three_party" if scale == "large" else "dual_signature", requested_reopen_on=date.today(),
             returning_headcount=1, masks_qty=100, thermometers_qty=2, disinfectant_litres=5,
             number=f"ZFM{n:05d}" if status != "draft" else None, iteration=0 if status == "draft" else 1,
@@ -74,7 +74,7 @@ def build_approvals(world):
     world.app_sign = make(world.xy, gxj, staff_xy, "in_review", "signature", n=3)
     world.app_dept = make(world.xy, gxj, staff_xy, "in_review", "department", scale="large", n=4)
     world.app_ds = make(world.ds, swj, filer_ds, "submitted", "street", n=5)
-    world.firm_new_xy = EnterpriseFactory(jurisdiction=world.xy, department=gxj)
+    world.enterprise_new_xy = EnterpriseFactory(jurisdiction=world.xy, department=gxj)
 
 
 def application_data(world):
@@ -131,10 +131,10 @@ CASES = [
     Case("approvals:detail", args=lambda w: [w.app_ds.pk], allowed=SEES_DS),
     Case("approvals:material_download", args=lambda w: [w.app_street.pk, w.app_street.materials.first().pk],
          allowed=SEES_XY),
-    Case("approvals:create", args=lambda w: [w.firm_new_xy.pk], allowed=staff_only(200)),
-    Case("approvals:create", method="post", args=lambda w: [w.firm_new_xy.pk], data=application_data,
+    Case("approvals:create", args=lambda w: [w.enterprise_new_xy.pk], allowed=staff_only(200)),
+    Case("approvals:create", method="post", args=lambda w: [w.enterprise_new_xy.pk], data=application_data,
          allowed=staff_only()),
-    Case("approvals:create", args=lambda w: [w.firm_ds.pk], allowed={"staff_ds": 200, "staff_xy": 404}),
+    Case("approvals:create", args=lambda w: [w.enterprise_ds.pk], allowed={"staff_ds": 200, "staff_xy": 404}),
     Case("approvals:edit", args=lambda w: [w.app_draft.pk], allowed=staff_only(200)),
     Case("approvals:edit", method="post", args=lambda w: [w.app_draft.pk], data=application_data,
          allowed=staff_only()),

@@ -6,7 +6,7 @@ from tests.permissions.spec import ALL_PERSONAS, Case, each
 
 
 def import_data(world):
-    # One 向阳 firm: staff_xy imports it (200); staff_ds's file is refused row by row (400, nothing
+    # One 向阳 enterprise: staff_xy imports it (200); staff_ds's file is refused row by row (400, nothing
     # written) because 向阳 is not its street.
     return {"file": xlsx([row(1)]), "mode": "report"}
 
@@ -14,9 +14,9 @@ def import_data(world):
 CASES = [
     Case("enterprises:import", allowed={"staff_xy": 200, "staff_ds": 200}),
     Case("enterprises:import", method="post", data=import_data, allowed={"staff_xy": 200, "staff_ds": 400},
-         note="staff_ds may not import a 向阳 firm"),
+         note="staff_ds may not import a 向阳 enterprise"),
     Case("enterprises:import_template", allowed={"staff_xy": 200, "staff_ds": 200}),
     Case("enterprises:export", method="post", allowed=each(ALL_PERSONAS, 200),
-         note="each role exports only the firms it sees (tests/enterprises/test_export.py)"),
+         note="each role exports only the enterprises it sees (tests/enterprises/test_export.py)"),
     Case("enterprises:export", method="post", query="scale=small&jurisdiction=1", allowed=each(ALL_PERSONAS, 200)),
 ]

@@ -10,7 +10,7 @@ def build_placards(world):
     from placards.services.placard_pdf import placard_render
     from tests.placards.helpers import approve
 
-    world.placard_xy = approve(world.firm_xy, world.users["secretary_xy"])
+    world.placard_xy = approve(world.enterprise_xy, world.users["secretary_xy"])
     placard_render(world.placard_xy.pk)
 
 

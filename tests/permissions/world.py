@@ -1,5 +1,5 @@
-"""The shared world the matrix runs in: personas of every role, a firm in 向阳 (工信局, liaison
-assigned) and a firm in 东山 (商务局). Apps append builders to ``WORLD_BUILDERS``."""
+"""The shared world the matrix runs in: personas of every role, an enterprise in 向阳 (工信局, liaison
+assigned) and an enterprise in 东山 (商务局). Apps append builders to ``WORLD_BUILDERS``."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ def build_enterprises(world: SimpleNamespace) -> None:
     xy = Jurisdiction.objects.get(code="370602001")
     ds = Jurisdiction.objects.get(code="370602002")
     world.xy, world.ds = xy, ds
-    world.firm_xy = EnterpriseFactory(jurisdiction=xy, department=Department.objects.get(code="gxj"))
-    world.firm_ds = EnterpriseFactory(jurisdiction=ds, department=Department.objects.get(code="swj"))
-    LiaisonAssignment.objects.create(liaison=world.users["liaison_xy"], enterprise=world.firm_xy)
+    world.enterprise_xy = EnterpriseFactory(jurisdiction=xy, department=Department.objects.get(code="gxj"))
+    world.enterprise_ds = EnterpriseFactory(jurisdiction=ds, department=Department.objects.get(code="swj"))
+    LiaisonAssignment.objects.create(liaison=world.users["liaison_xy"], enterprise=world.enterprise_xy)
 
 
 def build_jobs(world: SimpleNamespace) -> None:

@@ -1,4 +1,4 @@
-"""Placard fixtures: approving a firm (signal path, as the approvals services do). The real Celery
+"""Placard fixtures: approving an enterprise (signal path, as the approvals services do). The real Celery
 worker fixture (``celery_worker_proc``) lives in tests/celery_worker.py, shared by every app."""
 
 from __future__ import annotations
@@ -9,5 +9,5 @@ from .helpers import approve
 
 
 @pytest.fixture
-def approve_firm():
+def approve_enterprise():
     return approve

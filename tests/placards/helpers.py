@@ -13,12 +13,12 @@ from approvals.signals import application_approved
 from placards.models import Placard
 
 
-def approve(firm, actor, *, headcount: int = 12, approved_at=None) -> Placard:
+def approve(enterprise, actor, *, headcount: int = 12, approved_at=None) -> Placard:
     """Create an approved application and send the approval signal inside one transaction, as the
     approvals services do; returns the placard the receiver issued."""
     with transaction.atomic():
         application = Application.objects.create(
-            enterprise=firm, status=Application.Status.APPROVED, chain=Application.Chain.DUAL_SIGNATURE,
+            enterprise=enterprise, status=Application.Status.APPROVED, chain=Application.Chain.DUAL_SIGNATURE,
             requested_reopen_on=date(2020, 2, 15), returning_headcount=headcount, filed_by=actor,
             approved_at=approved_at or timezone.now(),
         )

@@ -18,16 +18,16 @@ def test_parallel_approvals_get_distinct_consecutive_numbers(xy, personas, setti
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
     actor = personas["secretary_xy"]
-    firms = [EnterpriseFactory(jurisdiction=xy) for _ in range(N)]
+    enterprises = [EnterpriseFactory(jurisdiction=xy) for _ in range(N)]
     barrier = threading.Barrier(N)
     errors: list[BaseException] = []
 
-    def run(firm):
+    def run(enterprise):
         from django.db import connection as conn
 
         try:
             barrier.wait()
-            approve(firm, actor)
+            approve(enterprise, actor)
         except BaseException as exc:  # reported below
             errors.append(exc)
         finally:
@@ -36,7 +36,7 @@ def test_parallel_approvals_get_distinct_consecutive_numbers(xy, personas, setti
     from zhifu_reopen.celery import app
 
     app.conf.task_always_eager = True
-    threads = [threading.Thread(target=run, args=(f,)) for f in firms]
+    threads = [threading.Thread(target=run, args=(f,)) for f in enterprises]
     for t in threads:
         t.start()
     for t in threads:

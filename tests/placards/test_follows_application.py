@@ -1,9 +1,9 @@
 """Issue 7 §1 and §3: the placard tells the truth about its application, through the real services.
 
-A rejection or withdrawal after approval revokes the placard and the firm is no longer 已复工, in the
+A rejection or withdrawal after approval revokes the placard and the enterprise is no longer 已复工, in the
 deciding transaction, with the decision's reason; while an approved application is back under review
 after a change the verify page says 变更审核中 and stays valid; a revoked placard is not drawn again.
-The placard's 准许复工日期 is the later of the approval day and the day the firm asked for."""
+The placard's 准许复工日期 is the later of the approval day and the day the enterprise asked for."""
 
 from datetime import date, timedelta
 from unittest import mock
@@ -31,9 +31,9 @@ def _verify_unlimited(settings):
     settings.PLACARD_VERIFY_RATE_LIMIT = 0
 
 
-def approved(personas, firm, **kw):
+def approved(personas, enterprise, **kw):
     staff = personas["staff_xy"]
-    application = h.street_approved(staff, firm, **kw)
+    application = h.street_approved(staff, enterprise, **kw)
     signature_add(user=personas["secretary_xy"], application=application, post="secretary", opinion="同意")
     application = signature_add(user=personas["director_xy"], application=application, post="director",
                                 opinion="同意")
@@ -55,15 +55,15 @@ def verify(placard):
     return Client().get(reverse("placard_verify", args=[placard.token])).text
 
 
-def test_a_change_under_review_says_so_and_stays_valid(personas, firm_xy):
-    application = approved(personas, firm_xy)
+def test_a_change_under_review_says_so_and_stays_valid(personas, enterprise_xy):
+    application = approved(personas, enterprise_xy)
     placard = Placard.objects.get(application=application)
     assert "变更审核中" not in verify(placard)
     application = changed(personas, application)
     html = verify(placard)
     assert 'data-status="valid"' in html and "变更审核中" in html and 'id="verify-under-review"' in html
-    firm_xy.refresh_from_db()
-    assert firm_xy.operating_status == "reopened"
+    enterprise_xy.refresh_from_db()
+    assert enterprise_xy.operating_status == "reopened"
     # Returned for correction: still under review, still valid.
     street_decide(user=h.colleague(personas["staff_xy"]), application=application, outcome="return",
                   opinion="请补正")
@@ -74,50 +74,50 @@ def test_a_change_under_review_says_so_and_stays_valid(personas, firm_xy):
     assert 'id="placard-under-review"' in page.get(reverse("placards:detail", args=[placard.pk])).text
 
 
-def test_a_rejected_change_revokes_the_placard_and_the_firm_is_no_longer_reopened(personas, firm_xy):
-    application = approved(personas, firm_xy)
+def test_a_rejected_change_revokes_the_placard_and_the_enterprise_is_no_longer_reopened(personas, enterprise_xy):
+    application = approved(personas, enterprise_xy)
     placard = Placard.objects.get(application=application)
-    firm_xy.refresh_from_db()
-    assert firm_xy.operating_status == "reopened"
+    enterprise_xy.refresh_from_db()
+    assert enterprise_xy.operating_status == "reopened"
     application = changed(personas, application)
     reviewer = h.colleague(personas["staff_xy"])
     street_decide(user=reviewer, application=application, outcome="reject", opinion="变更后返岗人员不符合防控要求")
     placard.refresh_from_db()
     assert placard.status == "revoked" and "变更后返岗人员不符合防控要求" in placard.status_reason
     assert application.number in placard.status_reason
-    firm_xy.refresh_from_db()
-    assert firm_xy.operating_status == "not_reopened"
+    enterprise_xy.refresh_from_db()
+    assert enterprise_xy.operating_status == "not_reopened"
     html = verify(placard)
     assert 'data-status="revoked"' in html and "变更后返岗人员不符合防控要求" in html and "变更审核中" not in html
-    revoke = AuditEntry.objects.get(action="placard_revoke", target_id=placard.pk)
+    revoke = AuditEntry.objects.get(action="placard.revoke", target_id=placard.pk)
     assert revoke.actor == reviewer
-    assert AuditEntry.objects.filter(action="enterprise.reopen_revoked", target_id=firm_xy.pk).count() == 1
+    assert AuditEntry.objects.filter(action="enterprise.reopen_revoked", target_id=enterprise_xy.pk).count() == 1
 
 
-def test_a_withdrawal_after_approval_revokes_the_placard(personas, firm_xy):
-    application = approved(personas, firm_xy)
+def test_a_withdrawal_after_approval_revokes_the_placard(personas, enterprise_xy):
+    application = approved(personas, enterprise_xy)
     placard = Placard.objects.get(application=application)
     application = changed(personas, application)
     filing.application_withdraw(user=personas["staff_xy"], application=application, reason="企业决定停业")
     placard.refresh_from_db()
     assert placard.status == "revoked" and "企业决定停业" in placard.status_reason
-    firm_xy.refresh_from_db()
-    assert firm_xy.operating_status == "not_reopened"
+    enterprise_xy.refresh_from_db()
+    assert enterprise_xy.operating_status == "not_reopened"
 
 
-def test_a_firm_under_a_stop_work_order_stays_closed_when_its_approval_lapses(personas, firm_xy):
-    application = approved(personas, firm_xy)
-    type(firm_xy).objects.filter(pk=firm_xy.pk).update(operating_status="closed")
+def test_a_enterprise_under_a_stop_work_order_stays_closed_when_its_approval_lapses(personas, enterprise_xy):
+    application = approved(personas, enterprise_xy)
+    type(enterprise_xy).objects.filter(pk=enterprise_xy.pk).update(operating_status="closed")
     application = changed(personas, application)
     street_decide(user=h.colleague(personas["staff_xy"]), application=application, outcome="reject",
                   opinion="不符合条件")
-    firm_xy.refresh_from_db()
-    assert firm_xy.operating_status == "closed"
+    enterprise_xy.refresh_from_db()
+    assert enterprise_xy.operating_status == "closed"
     assert Placard.objects.get(application=application).status == "revoked"
 
 
-def test_the_revocation_is_in_the_deciding_transaction(personas, firm_xy):
-    application = approved(personas, firm_xy)
+def test_the_revocation_is_in_the_deciding_transaction(personas, enterprise_xy):
+    application = approved(personas, enterprise_xy)
     placard = Placard.objects.get(application=application)
     application = changed(personas, application)
     failing = mock.patch("placards.services.placard_revoke_for_application", side_effect=RuntimeError("boom"))
@@ -126,13 +126,13 @@ def test_the_revocation_is_in_the_deciding_transaction(personas, firm_xy):
                       opinion="不符合条件")
     application.refresh_from_db()
     placard.refresh_from_db()
-    firm_xy.refresh_from_db()
+    enterprise_xy.refresh_from_db()
     assert application.status == "submitted" and placard.status == "valid"
-    assert firm_xy.operating_status == "reopened"
+    assert enterprise_xy.operating_status == "reopened"
 
 
-def test_a_revoked_placard_is_not_drawn_again(personas, firm_xy):
-    application = approved(personas, firm_xy)
+def test_a_revoked_placard_is_not_drawn_again(personas, enterprise_xy):
+    application = approved(personas, enterprise_xy)
     placard = Placard.objects.get(application=application)
     application = changed(personas, application)
     street_decide(user=h.colleague(personas["staff_xy"]), application=application, outcome="reject",
@@ -146,16 +146,16 @@ def test_a_revoked_placard_is_not_drawn_again(personas, firm_xy):
     r = c.post(reverse("placards:reprint", args=[placard.pk]))
     assert r.status_code == 409 and "已撤销" in r.text and "不能重新生成" in r.text
     assert Job.objects.count() == jobs
-    assert not AuditEntry.objects.filter(action="placard_reprint", target_id=placard.pk).exists()
+    assert not AuditEntry.objects.filter(action="placard.reprint", target_id=placard.pk).exists()
     r = c.post(reverse("placards:batch"), {"ids": [placard.pk]})
     assert Job.objects.count() == jobs
 
 
-def test_the_placard_date_is_the_later_of_approval_and_the_requested_day(personas, firm_xy, xy):
+def test_the_placard_date_is_the_later_of_approval_and_the_requested_day(personas, enterprise_xy, xy):
     from tests.factories import EnterpriseFactory
 
     later = timezone.localdate() + timedelta(days=10)
-    application = approved(personas, firm_xy, requested_reopen_on=later)
+    application = approved(personas, enterprise_xy, requested_reopen_on=later)
     assert Placard.objects.get(application=application).approved_on == later
     soon = approved(personas, EnterpriseFactory(jurisdiction=xy), requested_reopen_on=timezone.localdate())
     assert Placard.objects.get(application=soon).approved_on == timezone.localdate()

@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def test_approval_issues_placard_with_number_token_and_code(firm_xy, personas):
-    placard = approve(firm_xy, personas["secretary_xy"], approved_at=datetime(2020, 2, 15, 9, 30, tzinfo=SHANGHAI))
+def test_approval_issues_placard_with_number_token_and_code(enterprise_xy, personas):
+    placard = approve(enterprise_xy, personas["secretary_xy"], approved_at=datetime(2020, 2, 15, 9, 30, tzinfo=SHANGHAI))
     assert placard.number == "芝复工〔2020〕00001号"
     assert (placard.year, placard.serial) == (2020, 1)
     assert len(placard.token) >= 32  # token_urlsafe(24): 192 bits
@@ -28,7 +28,7 @@ def test_approval_issues_placard_with_number_token_and_code(firm_xy, personas):
     assert placard.status == Placard.Status.VALID
     assert placard.approved_headcount == 12
     assert str(placard.approved_on) == "2020-02-15"
-    assert AuditEntry.objects.filter(action="placard_issue", target_id=placard.pk).exists()
+    assert AuditEntry.objects.filter(action="placard.issue", target_id=placard.pk).exists()
     job = placard.render_job
     assert job.kind == "placard_render" and job.status == Job.Status.PENDING  # runs after commit
 
@@ -54,8 +54,8 @@ def test_rolled_back_approval_gives_its_number_back(xy, personas):
     assert approve(EnterpriseFactory(jurisdiction=xy), actor).serial == 1
 
 
-def test_issue_is_idempotent(firm_xy, personas):
-    placard = approve(firm_xy, personas["taskforce"])
+def test_issue_is_idempotent(enterprise_xy, personas):
+    placard = approve(enterprise_xy, personas["taskforce"])
     again = placard_issue(application=placard.application, actor=personas["taskforce"])
     assert again.pk == placard.pk
     assert Placard.objects.count() == 1
@@ -68,9 +68,9 @@ def test_tokens_and_codes_are_unique(xy, personas):
     assert len({p.code for p in placards}) == 20
 
 
-def test_render_runs_after_commit(firm_xy, personas, django_capture_on_commit_callbacks):
+def test_render_runs_after_commit(enterprise_xy, personas, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        placard = approve(firm_xy, personas["secretary_xy"])
+        placard = approve(enterprise_xy, personas["secretary_xy"])
     placard.refresh_from_db()
     job = Job.objects.get(pk=placard.render_job_id)
     assert job.status == Job.Status.DONE and job.enqueued_at is not None
@@ -79,8 +79,8 @@ def test_render_runs_after_commit(firm_xy, personas, django_capture_on_commit_ca
     assert placard.pdf.read(5) == b"%PDF-"
 
 
-def test_approved_again_keeps_number_and_updates_facts(firm_xy, personas):
-    placard = approve(firm_xy, personas["taskforce"], approved_at=datetime(2020, 2, 15, tzinfo=SHANGHAI))
+def test_approved_again_keeps_number_and_updates_facts(enterprise_xy, personas):
+    placard = approve(enterprise_xy, personas["taskforce"], approved_at=datetime(2020, 2, 15, tzinfo=SHANGHAI))
     application = placard.application
     application.returning_headcount = 30
     application.approved_at = datetime(2020, 3, 2, tzinfo=SHANGHAI)
@@ -91,4 +91,4 @@ def test_approved_again_keeps_number_and_updates_facts(firm_xy, personas):
     again.refresh_from_db()
     assert again.approved_headcount == 30 and str(again.approved_on) == "2020-03-02"
     assert again.render_job_id != placard.render_job_id
-    assert AuditEntry.objects.filter(action="placard_update", target_id=placard.pk).exists()
+    assert AuditEntry.objects.filter(action="placard.update", target_id=placard.pk).exists()

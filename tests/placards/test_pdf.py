@@ -29,16 +29,16 @@ def decode_qr(pdf_bytes: bytes, tmp_path, dpi: int = 150) -> list[str]:
 
 
 @pytest.fixture
-def rendered(firm_xy, personas):
-    firm_xy.name = "烟台福山路海鲜大酒店有限公司"
-    firm_xy.save()
-    placard = approve(firm_xy, personas["secretary_xy"],
+def rendered(enterprise_xy, personas):
+    enterprise_xy.name = "烟台福山路海鲜大酒店有限公司"
+    enterprise_xy.save()
+    placard = approve(enterprise_xy, personas["secretary_xy"],
                       approved_at=datetime(2020, 2, 5, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
     placard = placard_render(placard.pk)
     return placard, placard.pdf.read()
 
 
-def test_pdf_text_holds_header_firm_and_facts(rendered):
+def test_pdf_text_holds_header_enterprise_and_facts(rendered):
     placard, content = rendered
     reader = PdfReader(BytesIO(content))
     assert len(reader.pages) == 1
@@ -46,7 +46,7 @@ def test_pdf_text_holds_header_firm_and_facts(rendered):
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 portrait
     text = reader.pages[0].extract_text()
     for expected in ("生产经营单位准许复工公示牌", "烟台福山路海鲜大酒店有限公司", placard.enterprise.credit_code,
-                     # approved on 5 February for the 15th the firm asked for: 准许复工日期 is the later day
+                     # approved on 5 February for the 15th the enterprise asked for: 准许复工日期 is the later day
                      placard.number, placard.code, "2020年2月15日", "向阳街道", "12345", "盖章处",
                      placard.enterprise.jurisdiction.phone, "12 人", "李娜", "13800138000"):
         assert expected in text, expected
@@ -79,12 +79,12 @@ def test_rerender_overwrites_the_one_file(rendered, settings):
     assert again.pdf.read() == content  # deterministic output
 
 
-def test_missing_font_fails_the_job_loudly(firm_xy, personas, monkeypatch, tmp_path,
+def test_missing_font_fails_the_job_loudly(enterprise_xy, personas, monkeypatch, tmp_path,
                                            django_capture_on_commit_callbacks):
     monkeypatch.setattr(pdf, "_font_ready", False)
     monkeypatch.setattr(pdf, "FONT_PATH", tmp_path / "nope.ttc")
     with django_capture_on_commit_callbacks(execute=True):
-        placard = approve(firm_xy, personas["taskforce"])
+        placard = approve(enterprise_xy, personas["taskforce"])
     job = Job.objects.get(pk=placard.render_job_id)
     assert job.status == Job.Status.FAILED
     assert "公示牌字体文件缺失" in job.error
@@ -109,8 +109,8 @@ def test_font_without_chinese_is_refused():
         pdf.ensure_font(latin)
 
 
-def test_render_job_is_idempotent(firm_xy, personas):
-    placard = approve(firm_xy, personas["taskforce"])
+def test_render_job_is_idempotent(enterprise_xy, personas):
+    placard = approve(enterprise_xy, personas["taskforce"])
     render_job_run(placard.render_job_id)
     job = Job.objects.get(pk=placard.render_job_id)
     finished = job.finished_at
@@ -122,9 +122,9 @@ def test_render_job_is_idempotent(firm_xy, personas):
 def test_long_names_wrap_inside_the_page(xy, personas):
     from tests.factories import EnterpriseFactory
 
-    firm = EnterpriseFactory(jurisdiction=xy, name="烟台" + "超长名称" * 12 + "有限公司",
+    enterprise = EnterpriseFactory(jurisdiction=xy, name="烟台" + "超长名称" * 12 + "有限公司",
                              address="烟台市芝罘区" + "某某路" * 30 + "1号")
-    placard = approve(firm, personas["taskforce"])
+    placard = approve(enterprise, personas["taskforce"])
     data = placard_data(placard)
     content = pdf.render_pdf(data)
     text = PdfReader(BytesIO(content)).pages[0].extract_text().replace("\n", "")

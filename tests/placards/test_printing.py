@@ -85,7 +85,7 @@ def test_print_placards_unknown_jurisdiction(tmp_path, org):
         call_command("print_placards", "--jurisdiction", "999", "-o", str(tmp_path / "x.pdf"))
 
 
-def test_seed_step_issues_missing_placards(firm_xy, personas):
+def test_seed_step_issues_missing_placards(enterprise_xy, personas):
     from datetime import date
 
     from django.utils import timezone
@@ -94,7 +94,7 @@ def test_seed_step_issues_missing_placards(firm_xy, personas):
     from placards.demo import seed_placards
 
     Application.objects.create(
-        enterprise=firm_xy, status="approved", chain="dual_signature", requested_reopen_on=date(2020, 2, 15),
+        enterprise=enterprise_xy, status="approved", chain="dual_signature", requested_reopen_on=date(2020, 2, 15),
         returning_headcount=3, filed_by=personas["staff_xy"], approved_at=timezone.now(),
     )
     out = StringIO()
@@ -117,7 +117,7 @@ def test_a_thousand_placards_in_one_pdf(xy, personas, django_capture_on_commit_c
     from enterprises.validators import make_credit_code
     from placards.services import placard_issue
 
-    firms = Enterprise.objects.bulk_create([
+    enterprises = Enterprise.objects.bulk_create([
         Enterprise(name=f"烟台千张测试{i:04d}有限公司", credit_code=make_credit_code("370602", 70000000 + i),
                    scale="small", jurisdiction=xy, address=f"烟台市芝罘区北马路{i}号", prevention_contact="李娜",
                    prevention_mobile="13800138000")
@@ -126,7 +126,7 @@ def test_a_thousand_placards_in_one_pdf(xy, personas, django_capture_on_commit_c
     apps = Application.objects.bulk_create([
         Application(enterprise=f, status="approved", chain="dual_signature", requested_reopen_on=date(2020, 2, 15),
                     returning_headcount=10, filed_by=personas["staff_xy"], approved_at=timezone.now())
-        for f in firms
+        for f in enterprises
     ])
     with mock.patch("placards.services.issuing.job_enqueue"):
         for application in apps:

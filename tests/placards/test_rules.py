@@ -5,7 +5,7 @@ placard in the status the table names. Then the placard page: it offers exactly 
 allows on a page.
 
 As in tests/approvals/test_rules.py, "the table says" is read from the rows and from each persona's scopes
-on the sample placard (a 向阳街道 firm) written out here.
+on the sample placard (a 向阳街道 enterprise) written out here.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ ROLES = {
     "inspector_ds": Role.INSPECTOR, "liaison_xy": Role.LIAISON, "admin": SUPERUSER, "anonymous": "",
 }
 # Every actor stands on an approvals decision's authority ("decision") when that decision issues or
-# revokes; the rest is what each persona is to a placard of a 向阳街道 firm.
+# revokes; the rest is what each persona is to a placard of a 向阳街道 enterprise.
 SCOPES = {
     "staff_xy": {"jurisdiction"}, "staff_ds": set(), "secretary_xy": {"jurisdiction"},
     "director_xy": {"jurisdiction"}, "secretary_ds": set(), "dept_gxj": set(), "taskforce": {"district"},
@@ -66,20 +66,20 @@ def walkers(personas):
 
 # --- states -------------------------------------------------------------------------------------------
 
-def _application(firm, actor, status):
+def _application(enterprise, actor, status):
     return Application.objects.create(
-        enterprise=firm, status=status, chain=Application.Chain.DUAL_SIGNATURE, requested_reopen_on=date(2020, 2, 15),
+        enterprise=enterprise, status=status, chain=Application.Chain.DUAL_SIGNATURE, requested_reopen_on=date(2020, 2, 15),
         returning_headcount=12, filed_by=actor, approved_at=timezone.now() if status == "approved" else None,
     )
 
 
-def _valid(w, firm):
-    return approve(firm, w["secretary_xy"])
+def _valid(w, enterprise):
+    return approve(enterprise, w["secretary_xy"])
 
 
 def _then(service):
-    def build(w, firm):
-        placard = _valid(w, firm)
+    def build(w, enterprise):
+        placard = _valid(w, enterprise)
         if service is placard_revoke:
             placard = placard_suspend(placard=placard, actor=w["taskforce"], reason="停工整改")
         return service(placard=placard, actor=w["taskforce"], reason="巡查发现问题")
@@ -188,11 +188,11 @@ def as_placard(obj) -> Placard:
     return Placard(application=obj, enterprise_id=obj.enterprise_id)  # not issued yet
 
 
-def test_the_services_do_what_the_table_says(walkers, firm_xy):
+def test_the_services_do_what_the_table_says(walkers, enterprise_xy):
     problems = []
     for name, (build, status) in STATES.items():
         def look(name=name, build=build, status=status):
-            placard = as_placard(build(walkers, firm_xy))
+            placard = as_placard(build(walkers, enterprise_xy))
             assert rules.state_of(placard) == status, name
             return walk(placard, walkers)
 
@@ -207,8 +207,8 @@ def test_the_walk_covers_every_action_and_status():
         assert all(s is ANY or s in statuses for s in rule.states), rule.action
 
 
-def test_inspectors_act_through_a_finding_not_on_the_page(walkers, firm_xy):
-    placard = approve(firm_xy, walkers["secretary_xy"])
+def test_inspectors_act_through_a_finding_not_on_the_page(walkers, enterprise_xy):
+    placard = approve(enterprise_xy, walkers["secretary_xy"])
     inspector = walkers["inspector_xy"]
     assert rules.may(inspector, "suspend", placard)
     assert not rules.may(inspector, "suspend", placard, on_page=True)
@@ -218,11 +218,11 @@ def test_inspectors_act_through_a_finding_not_on_the_page(walkers, firm_xy):
 PAGE_VIEWERS = ("staff_xy", "secretary_xy", "director_xy", "taskforce", "admin")
 
 
-def test_the_page_shows_exactly_the_buttons_the_table_allows(walkers, firm_xy, client):
+def test_the_page_shows_exactly_the_buttons_the_table_allows(walkers, enterprise_xy, client):
     problems = []
 
     def check(name, build):
-        placard = as_placard(build(walkers, firm_xy))
+        placard = as_placard(build(walkers, enterprise_xy))
         found = []
         for persona in PAGE_VIEWERS:
             user = walkers[persona]

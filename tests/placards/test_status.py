@@ -11,8 +11,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def placard(firm_xy, personas):
-    return approve(firm_xy, personas["secretary_xy"])
+def placard(enterprise_xy, personas):
+    return approve(enterprise_xy, personas["secretary_xy"])
 
 
 def test_suspend_reinstate_revoke_cycle(placard, personas):
@@ -27,8 +27,8 @@ def test_suspend_reinstate_revoke_cycle(placard, personas):
         placard_reinstate(placard=placard, actor=tf, reason="再次申请")
     actions = list(AuditEntry.objects.filter(target_type="placards.placard", target_id=placard.pk)
                    .order_by("id").values_list("action", "reason"))
-    assert actions[1:] == [("placard_suspend", "责令停工整改"), ("placard_reinstate", "复查合格"),
-                           ("placard_revoke", "拒不整改，依法关停")]
+    assert actions[1:] == [("placard.suspend", "责令停工整改"), ("placard.reinstate", "复查合格"),
+                           ("placard.revoke", "拒不整改，依法关停")]
 
 
 def test_reason_is_required(placard, personas):

@@ -11,10 +11,10 @@ from .helpers import approve
 pytestmark = pytest.mark.django_db
 
 
-def test_sweep_sends_unsent_and_stale_jobs_only(firm_xy, xy, personas):
+def test_sweep_sends_unsent_and_stale_jobs_only(enterprise_xy, xy, personas):
     from tests.factories import EnterpriseFactory
 
-    unsent = Job.objects.get(pk=approve(firm_xy, personas["taskforce"]).render_job_id)
+    unsent = Job.objects.get(pk=approve(enterprise_xy, personas["taskforce"]).render_job_id)
     stale = Job.objects.get(pk=approve(EnterpriseFactory(jurisdiction=xy), personas["taskforce"]).render_job_id)
     fresh = Job.objects.get(pk=approve(EnterpriseFactory(jurisdiction=xy), personas["taskforce"]).render_job_id)
     Job.objects.filter(pk=stale.pk).update(enqueued_at=timezone.now() - timedelta(minutes=30))

@@ -21,12 +21,12 @@ def _unbuffered(settings):
 
 
 @pytest.fixture
-def placard(firm_xy, personas):
-    firm_xy.legal_representative = "王大伟"
-    firm_xy.prevention_contact = "李小娜"
-    firm_xy.prevention_mobile = "13912345678"
-    firm_xy.save()
-    return approve(firm_xy, personas["secretary_xy"])
+def placard(enterprise_xy, personas):
+    enterprise_xy.legal_representative = "王大伟"
+    enterprise_xy.prevention_contact = "李小娜"
+    enterprise_xy.prevention_mobile = "13912345678"
+    enterprise_xy.save()
+    return approve(enterprise_xy, personas["secretary_xy"])
 
 
 def get(token, **extra):
@@ -35,8 +35,8 @@ def get(token, **extra):
 
 
 def assert_no_personal_data(html: str, placard: Placard):
-    firm = placard.enterprise
-    for secret in (firm.legal_representative, firm.prevention_contact, firm.prevention_mobile,
+    enterprise = placard.enterprise
+    for secret in (enterprise.legal_representative, enterprise.prevention_contact, enterprise.prevention_mobile,
                    placard.application.filed_by.full_name, placard.application.filed_by.username,
                    placard.issued_by.username):
         assert secret not in html, secret

@@ -12,8 +12,8 @@ from zhifu_reopen.models import Job
 pytestmark = pytest.mark.django_db
 
 
-def test_dual_signature_issues_and_renders(firm_xy, personas, django_capture_on_commit_callbacks):
-    application = street_approved(personas["staff_xy"], firm_xy)
+def test_dual_signature_issues_and_renders(enterprise_xy, personas, django_capture_on_commit_callbacks):
+    application = street_approved(personas["staff_xy"], enterprise_xy)
     signature_add(user=personas["secretary_xy"], application=application, post="secretary", opinion="同意")
     assert not Placard.objects.exists()  # one signature is not an approval
     with django_capture_on_commit_callbacks(execute=True):
@@ -27,8 +27,8 @@ def test_dual_signature_issues_and_renders(firm_xy, personas, django_capture_on_
 
 
 def test_three_party_chain_issues(xy, gxj, personas, django_capture_on_commit_callbacks):
-    firm = EnterpriseFactory(jurisdiction=xy, department=gxj, scale="large", employee_count=500)
-    application = at_task_force(personas["staff_xy"], personas["dept_gxj"], firm)
+    enterprise = EnterpriseFactory(jurisdiction=xy, department=gxj, scale="large", employee_count=500)
+    application = at_task_force(personas["staff_xy"], personas["dept_gxj"], enterprise)
     with django_capture_on_commit_callbacks(execute=True):
         task_force_decide(user=personas["taskforce"], application=application, outcome="approve", opinion="同意复工")
     placard = Placard.objects.get(application=application)
@@ -36,7 +36,7 @@ def test_three_party_chain_issues(xy, gxj, personas, django_capture_on_commit_ca
 
 
 def test_rejected_application_has_no_placard(xy, gxj, personas):
-    firm = EnterpriseFactory(jurisdiction=xy, department=gxj, scale="large", employee_count=500)
-    application = at_task_force(personas["staff_xy"], personas["dept_gxj"], firm)
+    enterprise = EnterpriseFactory(jurisdiction=xy, department=gxj, scale="large", employee_count=500)
+    application = at_task_force(personas["staff_xy"], personas["dept_gxj"], enterprise)
     task_force_decide(user=personas["taskforce"], application=application, outcome="reject", opinion="不符合条件")
     assert not Placard.objects.exists()

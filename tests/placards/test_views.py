@@ -10,9 +10,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def placard(firm_xy, personas, django_capture_on_commit_callbacks):
+def placard(enterprise_xy, personas, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        return approve(firm_xy, personas["secretary_xy"])
+        return approve(enterprise_xy, personas["secretary_xy"])
 
 
 def test_list_and_detail_for_street_staff(placard, client_for):
@@ -59,8 +59,8 @@ def test_task_force_suspends_from_the_page(placard, client_for):
     assert placard.status == Placard.Status.SUSPENDED
 
 
-def test_pending_render_shows_progress(firm_xy, personas, client_for):
-    placard = approve(firm_xy, personas["secretary_xy"])  # no commit callbacks: still pending
+def test_pending_render_shows_progress(enterprise_xy, personas, client_for):
+    placard = approve(enterprise_xy, personas["secretary_xy"])  # no commit callbacks: still pending
     html = client_for("staff_xy").get(reverse("placards:detail", args=[placard.pk])).content.decode()
     assert "正在生成公示牌PDF" in html and "hx-trigger" in html
     assert client_for("staff_xy").get(reverse("placards:download", args=[placard.pk])).status_code == 404

@@ -5,22 +5,22 @@ from enterprises.services.registry import enterprise_update, survey_visit_record
 from zhifu_reopen.models import AuditEntry
 
 
-def test_the_trail_outlives_the_firm_it_describes(personas, firm_xy):
+def test_the_trail_outlives_the_enterprise_it_describes(personas, enterprise_xy):
     staff = personas["staff_xy"]
-    firm_id, name = firm_xy.pk, firm_xy.name
-    enterprise_update(user=staff, enterprise=firm_xy, data={"employee_count": 35}, reason="人数变化")
-    visit = survey_visit_record(user=staff, enterprise=firm_xy, visited_on=date.today(),
+    enterprise_id, name = enterprise_xy.pk, enterprise_xy.name
+    enterprise_update(user=staff, enterprise=enterprise_xy, data={"employee_count": 35}, reason="人数变化")
+    visit = survey_visit_record(user=staff, enterprise=enterprise_xy, visited_on=date.today(),
                                 observed_status="not_reopened")
-    assert AuditEntry.objects.filter(enterprise_id=firm_id).count() == 2
+    assert AuditEntry.objects.filter(enterprise_id=enterprise_id).count() == 2
 
-    Enterprise.objects.get(pk=firm_id).delete()  # e.g. by an administrator; its visits go with it
+    Enterprise.objects.get(pk=enterprise_id).delete()  # e.g. by an administrator; its visits go with it
 
-    assert not Enterprise.objects.filter(pk=firm_id).exists()
+    assert not Enterprise.objects.filter(pk=enterprise_id).exists()
     assert not SurveyVisit.objects.filter(pk=visit.pk).exists()
-    entries = {e.action: e for e in AuditEntry.objects.filter(enterprise_id=firm_id)}
+    entries = {e.action: e for e in AuditEntry.objects.filter(enterprise_id=enterprise_id)}
     assert set(entries) == {"enterprise.update", "survey.record"}
     update = entries["enterprise.update"]
-    assert (update.target_type, update.target_id, update.target_repr) == ("enterprises.enterprise", firm_id, name)
+    assert (update.target_type, update.target_id, update.target_repr) == ("enterprises.enterprise", enterprise_id, name)
     assert update.after == {"employee_count": 35} and update.reason == "人数变化"
     survey = entries["survey.record"]
     assert (survey.target_type, survey.target_id) == ("enterprises.surveyvisit", visit.pk)
@@ -53,18 +53,47 @@ def test_every_recorded_action_has_a_readable_label():
     from zhifu_reopen.audit_display import ACTION_LABELS
 
     codes = _recorded_action_codes()
-    assert {"survey.record", "enterprise.update", "application.submit", "placard_issue"} <= codes
+    assert {"survey.record", "enterprise.update", "application.submit", "placard.issue"} <= codes
     assert codes - set(ACTION_LABELS) == set()
 
 
-def test_an_entry_reads_in_words_in_the_ui_language(personas, firm_xy, gxj, swj):
+def test_every_action_code_is_dotted_object_verb():
+    """One naming style (CONTRIBUTING): ``object.verb``, lowercase, dotted; never ``object_verb``."""
+    import re
+
+    from zhifu_reopen.audit_display import ACTION_LABELS
+
+    dotted = re.compile(r"[a-z]+(?:\.[a-z_]+)+")
+    assert sorted(c for c in _recorded_action_codes() | set(ACTION_LABELS) if not dotted.fullmatch(c)) == []
+
+
+def test_the_migration_renames_stored_placard_codes_and_back(db):
+    import importlib
+
+    from django.apps import apps
+
+    from zhifu_reopen.audit_display import ACTION_LABELS
+
+    migration = importlib.import_module("zhifu_reopen.migrations.0006_audit_codes_object_verb")
+    old = {code: AuditEntry.objects.create(action=code, target_type="placards.placard", target_id=1)
+           for code in migration.RENAMED}
+    other = AuditEntry.objects.create(action="application.submit", target_type="approvals.application", target_id=1)
+    migration.codes_dotted(apps, None)
+    assert {code: AuditEntry.objects.get(pk=e.pk).action for code, e in old.items()} == migration.RENAMED
+    assert set(migration.RENAMED.values()) <= set(ACTION_LABELS)
+    migration.codes_underscored(apps, None)
+    assert all(AuditEntry.objects.get(pk=e.pk).action == code for code, e in old.items())
+    assert AuditEntry.objects.get(pk=other.pk).action == "application.submit"
+
+
+def test_an_entry_reads_in_words_in_the_ui_language(personas, enterprise_xy, gxj, swj):
     from django.utils import translation
 
     from zhifu_reopen.audit import audit_record
     from zhifu_reopen.audit_display import entries_present
 
     entry = audit_record(
-        actor=personas["staff_xy"], action="enterprise.update", target=firm_xy,
+        actor=personas["staff_xy"], action="enterprise.update", target=enterprise_xy,
         before={"operating_status": "not_reopened", "department": gxj.pk, "output_over_100m": False,
                 "updated_at": "2026-02-10 02:30:00+00:00"},
         after={"operating_status": "reopened", "department": swj.pk, "output_over_100m": True,

@@ -64,9 +64,9 @@ def test_every_datetime_field_renders_an_iso_value(name, field, language):
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_the_application_edit_form_keeps_its_date(client_for, personas, firm_xy, language):
+def test_the_application_edit_form_keeps_its_date(client_for, personas, enterprise_xy, language):
     day = date.today() + timedelta(days=5)
-    application = h.draft(personas["staff_xy"], firm_xy, employees=1, materials=False, requested_reopen_on=day)
+    application = h.draft(personas["staff_xy"], enterprise_xy, employees=1, materials=False, requested_reopen_on=day)
     client = client_for("staff_xy")
     if language != "zh-hans":
         client.post(reverse("set_language"), {"language": language, "next": "/"})

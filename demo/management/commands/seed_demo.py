@@ -17,12 +17,12 @@ from placards.demo import seed_placards
 
 
 class Command(BaseCommand):
-    help = "Create the organisation, demo users for every role and realistic demo firms (deterministic)."
+    help = "Create the organisation, demo users for every role and realistic demo enterprises (deterministic)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--enterprises", type=int, default=2000, help="how many firms (default 2000)")
+        parser.add_argument("--enterprises", type=int, default=2000, help="how many enterprises (default 2000)")
         parser.add_argument("--force", action="store_true", help="run even with DEBUG off")
-        parser.add_argument("--if-empty", action="store_true", help="do nothing when firms already exist")
+        parser.add_argument("--if-empty", action="store_true", help="do nothing when enterprises already exist")
 
     def handle(self, *args, **options):
         # Seeding sends no e-mail (notifications of the demo decisions go to a null mailer): the demo

@@ -1,13 +1,13 @@
-"""Import of firms from ``.xlsx`` and ``.csv`` files (issue 2 §7).
+"""Import of enterprises from ``.xlsx`` and ``.csv`` files (issue 2 §7).
 
 Policy: **the whole file or nothing.** Every row is validated first; if any row is rejected nothing is
 written and the result lists every rejected row (row number, column, reason in Chinese). Otherwise all rows
 are written in one transaction (``bulk_create`` / ``bulk_update`` in batches of 2,000), with one summary
-audit entry (``enterprise.import``) and one ``enterprise.create`` / ``enterprise.update`` entry per firm
-so each firm's history says where it came from.
+audit entry (``enterprise.import``) and one ``enterprise.create`` / ``enterprise.update`` entry per enterprise
+so each enterprise's history says where it came from.
 
 An existing credit code is either updated (mode ``update``) or reported as an error (mode ``report``).
-A street official imports only firms of their own jurisdictions. Problems with the file itself (type,
+A street official imports only enterprises of their own jurisdictions. Problems with the file itself (type,
 headers, size, row count) raise :class:`ImportFileError` before anything is read further.
 
 The package, by step: ``files`` (the upload checked, read and its header mapped; :func:`import_inspect`),

@@ -39,12 +39,10 @@ class _Lookups:
     def __init__(self, user):
         self.jurisdictions = {j.name: j.pk for j in Jurisdiction.objects.all()}
         self.departments = {d.name: d.pk for d in Department.objects.all()}
-        scope = scope_for(user)
-        self.everywhere = user.is_superuser or scope.district
-        self.allowed = set(scope.jurisdiction_ids)
+        self.scope = scope_for(user)
 
     def may_import_into(self, jurisdiction_id: int) -> bool:
-        return self.everywhere or jurisdiction_id in self.allowed
+        return self.scope.can_see_jurisdiction(jurisdiction_id)  # a superuser's scope is the district
 
 
 def _validate_row(number: int, cells: list[str], raw_code, lookups: _Lookups, errors: list, warnings: list):

@@ -1,6 +1,6 @@
-"""The writer: each batch of valid rows checked against the registry and written (raw inserts of new firms
-and the audit rows they get, diffed updates of registered ones), all in one transaction, run either in the
-calling thread or on a writer thread with its own database connection."""
+"""The writer: each batch of valid rows checked against the registry and written (raw inserts of new
+enterprises and the audit rows they get, diffed updates of registered ones), all in one transaction, run
+either in the calling thread or on a writer thread with its own database connection."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ class _Writer:
             return
         creates = [e for e in entries if e[1] is None]
         if creates:
-            ids = _insert_firms([e[0] for e in creates], self.now)
+            ids = _insert_enterprises([e[0] for e in creates], self.now)
             _audit_created(ids, creates, user=self.user, post=self.post, reason=self.reason, now=self.now)
             self.created += len(ids)
         updates = [e for e in entries if e[1] is not None]
@@ -89,14 +89,14 @@ class _Writer:
         self.unchanged += unchanged
         if not changes:
             return
-        for firm, _before, _after in changes:
-            firm.updated_at = self.now
+        for enterprise, _before, _after in changes:
+            enterprise.updated_at = self.now
         Enterprise.objects.bulk_update(
             [c[0] for c in changes], [*UPDATE_FIELDS, "community", "grid", "updated_at"], batch_size=BATCH
         )
         AuditEntry.objects.bulk_create(
-            [_firm_entry(self.user, self.post, "enterprise.update", firm, before, after, self.reason, self.now)
-             for firm, before, after in changes],
+            [_enterprise_entry(self.user, self.post, "enterprise.update", enterprise, before, after, self.reason, self.now)
+             for enterprise, before, after in changes],
             batch_size=BATCH,
         )
         self.updated += len(changes)
@@ -212,13 +212,13 @@ class _ThreadRunner(threading.Thread):
             raise self.error
 
 
-def _insert_firms(rows: list[tuple], now) -> list[int]:
-    """Insert new firms; returns their ids. On PostgreSQL one multi-row ``INSERT … RETURNING id`` per batch
-    with the model's defaults filled in here (Django's bulk_create spends more time preparing values than
-    PostgreSQL spends inserting them); elsewhere bulk_create."""
+def _insert_enterprises(rows: list[tuple], now) -> list[int]:
+    """Insert new enterprises; returns their ids. On PostgreSQL one multi-row ``INSERT … RETURNING id`` per
+    batch with the model's defaults filled in here (Django's bulk_create spends more time preparing values
+    than PostgreSQL spends inserting them); elsewhere bulk_create."""
     if connection.vendor != "postgresql":
-        firms = Enterprise.objects.bulk_create([Enterprise(**_values(r)) for r in rows], batch_size=BATCH)
-        return [firm.pk for firm in firms]
+        enterprises = Enterprise.objects.bulk_create([Enterprise(**_values(r)) for r in rows], batch_size=BATCH)
+        return [enterprise.pk for enterprise in enterprises]
     fields = [f for f in Enterprise._meta.concrete_fields if not f.primary_key]
     stamps = {f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)}
     q = connection.ops.quote_name
@@ -242,14 +242,14 @@ def _insert_firms(rows: list[tuple], now) -> list[int]:
 
 
 def _audit_created(ids: list[int], chunk: list, *, user, post: str, reason: str, now) -> None:
-    """One ``enterprise.create`` entry per new firm (its history shows the import). On PostgreSQL and
+    """One ``enterprise.create`` entry per new enterprise (its history shows the import). On PostgreSQL and
     SQLite the entries are built by the database from the rows just inserted (INSERT … SELECT): no Python
     object per entry, which keeps a 40,000-row import near the cost of reading the file."""
     vendor = connection.vendor
     if vendor not in ("postgresql", "sqlite"):
-        firms = Enterprise.objects.in_bulk(ids)
+        enterprises = Enterprise.objects.in_bulk(ids)
         AuditEntry.objects.bulk_create(
-            [_firm_entry(user, post, "enterprise.create", firms[pk], None, _public(entry[0]), reason, now)
+            [_enterprise_entry(user, post, "enterprise.create", enterprises[pk], None, _public(entry[0]), reason, now)
              for pk, entry in zip(ids, chunk, strict=True)],
             batch_size=BATCH,
         )
@@ -274,35 +274,35 @@ def _public(row: tuple) -> dict:
     return {k: v for k, v in values.items() if v not in ("", None)}
 
 
-def _firm_entry(user, post, action, firm, before, after, reason, now) -> AuditEntry:
+def _enterprise_entry(user, post, action, enterprise, before, after, reason, now) -> AuditEntry:
     return AuditEntry(
         created_at=now, actor=user if user.pk else None, post=post, action=action,
-        target_type="enterprises.enterprise", target_id=firm.pk, target_repr=str(firm)[:300],
-        enterprise_id=firm.pk, before=before, after=after, reason=reason,
+        target_type="enterprises.enterprise", target_id=enterprise.pk, target_repr=str(enterprise)[:300],
+        enterprise_id=enterprise.pk, before=before, after=after, reason=reason,
     )
 
 
 def _diff(chunk: list, *, lock: bool) -> tuple[list, int]:
-    """Existing firms of ``chunk`` that the row changes, as (firm, before, after); and how many are
-    unchanged. The firms are modified in memory."""
+    """Existing enterprises of ``chunk`` that the row changes, as (enterprise, before, after); and how many
+    are unchanged. The enterprises are modified in memory."""
     by_id = {entry[1]: entry for entry in chunk}
     qs = Enterprise.objects.filter(pk__in=by_id)
-    firms = list(qs.select_for_update() if lock else qs)
-    if len(firms) != len(by_id):
+    enterprises = list(qs.select_for_update() if lock else qs)
+    if len(enterprises) != len(by_id):
         raise DomainError(_("导入期间有企业被他人删除，本次导入已全部撤销，请重新导入。"), code="conflict")
     changes, unchanged = [], 0
-    for firm in firms:
+    for enterprise in enterprises:
         before, after = {}, {}
-        for key, value in _values(by_id[firm.pk][0]).items():
-            if key != "credit_code" and getattr(firm, key) != value:
-                before[key], after[key] = getattr(firm, key), value
-                setattr(firm, key, value)
+        for key, value in _values(by_id[enterprise.pk][0]).items():
+            if key != "credit_code" and getattr(enterprise, key) != value:
+                before[key], after[key] = getattr(enterprise, key), value
+                setattr(enterprise, key, value)
         if not after:
             unchanged += 1
             continue
-        if "jurisdiction_id" in after and (firm.community_id or firm.grid_id):
-            before["community_id"], before["grid_id"] = firm.community_id, firm.grid_id
+        if "jurisdiction_id" in after and (enterprise.community_id or enterprise.grid_id):
+            before["community_id"], before["grid_id"] = enterprise.community_id, enterprise.grid_id
             after["community_id"] = after["grid_id"] = None
-            firm.community_id = firm.grid_id = None
-        changes.append((firm, before, after))
+            enterprise.community_id = enterprise.grid_id = None
+        changes.append((enterprise, before, after))
     return changes, unchanged
