@@ -1,5 +1,5 @@
 """Forms of the people pages. A post travels as its key (``Post.key``); the choices are the posts the
-signed-in manager may appoint (``accounts.people_views.post_options``)."""
+signed-in manager may appoint (``accounts.views.people.post_options``)."""
 
 from __future__ import annotations
 

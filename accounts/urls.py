@@ -1,11 +1,25 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path, reverse_lazy
+from django.urls import include, path, reverse_lazy
 
-from . import views
+from .views import auth, people
 
-urlpatterns = [
-    path("login/", login_not_required(views.LoginView.as_view()), name="login"),
+# Mounted at the site's root (zhifu_reopen/urls.py): sign-in and passwords under accounts/ (the names
+# Django's auth views expect, without a namespace), people and posts under people/ ("people:").
+people_patterns = [
+    path("", people.people_list, name="list"),
+    path("new/", people.account_create, name="create"),
+    path("<int:pk>/", people.person_detail, name="detail"),
+    path("<int:pk>/appoint/", people.post_appoint, name="appoint"),
+    path("<int:pk>/move/", people.post_move, name="move"),
+    path("<int:pk>/end/", people.post_end, name="end"),
+    path("<int:pk>/deactivate/", people.account_deactivate, name="deactivate"),
+    path("<int:pk>/reactivate/", people.account_reactivate, name="reactivate"),
+    path("<int:pk>/password-reset/", people.password_reset, name="password_reset"),
+]
+
+auth_patterns = [
+    path("login/", login_not_required(auth.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
@@ -30,4 +44,9 @@ urlpatterns = [
         login_not_required(auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_set_done.html")),
         name="password_set_done",
     ),
+]
+
+urlpatterns = [
+    path("accounts/", include(auth_patterns)),
+    path("people/", include((people_patterns, "people"))),
 ]

@@ -1,5 +1,5 @@
 from django.urls import path
 
-from . import views
+from .views import home
 
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [path("", home.home, name="home")]

@@ -10,14 +10,12 @@ from django.views.i18n import set_language
 
 urlpatterns = [
     path("", include("dashboards.urls")),
-    path("accounts/", include("accounts.urls")),
-    path("people/", include("accounts.people_urls")),
+    path("", include("accounts.urls")),  # accounts/… and people/…
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("enterprises/", include("enterprises.urls")),
     path("jobs/", include("zhifu_reopen.job_urls")),
     path("applications/", include("approvals.urls")),
-    path("placards/", include("placards.urls")),
-    path("", include("placards.public_urls")),
+    path("", include("placards.urls")),  # placards/… and the public verify page v/<token>/
     path("admin/", admin.site.urls),
 ]
 

@@ -13,10 +13,10 @@ from accounts.http import roles_required
 from accounts.models import Role
 from zhifu_reopen.errors import DomainError
 
-from . import selectors
-from .forms import EnterpriseCloseForm
-from .models import Enterprise
-from .services.registry import enterprise_close
+from .. import selectors
+from ..forms import EnterpriseCloseForm
+from ..models import Enterprise
+from ..services.registry import enterprise_close
 
 
 @roles_required(Role.STREET_STAFF)

@@ -17,7 +17,7 @@ from zhifu_reopen.errors import DomainError
 from zhifu_reopen.models import AuditEntry
 from zhifu_reopen.params import id_param
 
-from .forms import (
+from ..forms import (
     AccountForm,
     AppointForm,
     EndForm,
@@ -26,12 +26,12 @@ from .forms import (
     PeopleFilterForm,
     ReasonForm,
 )
-from .http import roles_required
-from .models import Role, User
-from .posts import Post, all_posts, posts_for, posts_of
-from .rules import ACCOUNT_ACTIONS, NOT_VISIBLE, PEOPLE_ROLES, TABLE, PostChange
-from .selectors import people_visible, person_get
-from .services import people as services
+from ..http import roles_required
+from ..models import Role, User
+from ..posts import Post, all_posts, posts_for, posts_of
+from ..rules import ACCOUNT_ACTIONS, NOT_VISIBLE, PEOPLE_ROLES, TABLE, PostChange
+from ..selectors import people_visible, person_get
+from ..services import people as services
 
 PAGE_SIZE = 100
 HISTORY_SIZE = 100

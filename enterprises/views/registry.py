@@ -19,13 +19,13 @@ from accounts.scope import scope_for
 from zhifu_reopen.errors import DomainError
 from zhifu_reopen.params import int_param, text_param
 
-from . import selectors
-from .choices import CATEGORY_COLOURS, OPERATING_STATUS_COLOURS, Category, OperatingStatus, Scale
-from .forms import EnterpriseFilterForm, EnterpriseForm, SurveyVisitForm
-from .history import enterprise_history
-from .models import Enterprise
-from .services.registry import duplicate_of, enterprise_create, enterprise_update, survey_visit_record
-from .validators import credit_code_warning, validate_credit_code
+from .. import selectors
+from ..choices import CATEGORY_COLOURS, OPERATING_STATUS_COLOURS, Category, OperatingStatus, Scale
+from ..forms import EnterpriseFilterForm, EnterpriseForm, SurveyVisitForm
+from ..history import enterprise_history
+from ..models import Enterprise
+from ..services.registry import duplicate_of, enterprise_create, enterprise_update, survey_visit_record
+from ..validators import credit_code_warning, validate_credit_code
 
 ALL_ROLES = tuple(Role.values)
 REGISTRARS = (Role.STREET_STAFF,)

@@ -18,12 +18,12 @@ from zhifu_reopen.errors import DomainError
 from zhifu_reopen.models import AuditEntry
 from zhifu_reopen.params import id_list_param, id_param, url_token
 
-from . import services
-from .forms import PlacardFilterForm, StatusForm
-from .models import Placard
-from .rules import PRINT_ROLES, STATUS_ROLES, page_actions
-from .selectors import placard_get, placards_visible, verify_lookup
-from .services.scans import rate_limited, scan_record
+from .. import services
+from ..forms import PlacardFilterForm, StatusForm
+from ..models import Placard
+from ..rules import PRINT_ROLES, STATUS_ROLES, page_actions
+from ..selectors import placard_get, placards_visible, verify_lookup
+from ..services.scans import rate_limited, scan_record
 
 PAGE_SIZE = 50
 ACTION_LABELS = {

@@ -16,10 +16,10 @@ from org.models import Department
 from zhifu_reopen.errors import DomainError
 from zhifu_reopen.export import xlsx_build, xlsx_response
 
-from . import selectors
-from .choices import CATEGORY_IMPORT_LABELS, SCALE_IMPORT_LABELS
-from .services import exporting
-from .services.importing import (
+from .. import selectors
+from ..choices import CATEGORY_IMPORT_LABELS, SCALE_IMPORT_LABELS
+from ..services import exporting
+from ..services.importing import (
     EXAMPLE_ROW,
     HEADERS,
     IGNORED_HEADERS,

@@ -1,0 +1,1 @@
+"""The account pages: sign-in and passwords (auth), people and posts (people)."""

@@ -1,0 +1,1 @@
+"""The placard pages (pages): list, detail, status actions, batch printing, and the public verify page."""
