@@ -15,6 +15,10 @@ NAV_ITEMS = [
     (_("复工申请"), "approvals:list"),
     (_("待办"), "approvals:queue"),
     (_("公示牌"), "placards:list"),
+    (_("待巡查"), "inspections:due"),
+    (_("整改与停工"), "inspections:orders"),
+    (_("巡查组"), "inspections:teams"),
+    (_("检查表"), "inspections:checklists"),
     (_("人员与岗位"), "people:list"),
 ]
 

@@ -6,12 +6,25 @@ from .roles import Role as Role
 from .scope import scope_for
 
 
+class Agency(models.TextChoices):
+    """The agency a patrol member comes from (四位一体: 街道 + 市场监管所 + 派出所 + 社区; district teams also
+    take members from district departments)."""
+
+    STREET = "street", _("街道")
+    MARKET = "market", _("市场监管所")
+    POLICE = "police", _("派出所")
+    COMMUNITY = "community", _("社区")
+    DISTRICT = "district", _("区直部门")
+
+
 class User(AbstractUser):
     """A person using the system. Where they act is held by django-guardian grants on org objects."""
 
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     role = models.CharField(_("岗位"), max_length=30, choices=Role.choices, blank=True)
     mobile = models.CharField(_("手机"), max_length=11, blank=True)
+    agency = models.CharField(_("所属单位"), max_length=12, choices=Agency.choices, blank=True,
+                              help_text=_("巡查人员填写：街道、市场监管所、派出所、社区或区直部门。"))
 
     class Meta:
         verbose_name = _("用户")

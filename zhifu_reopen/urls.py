@@ -15,6 +15,7 @@ urlpatterns = [
     path("enterprises/", include("enterprises.urls")),
     path("jobs/", include("zhifu_reopen.job_urls")),
     path("applications/", include("approvals.urls")),
+    path("inspections/", include("inspections.urls")),
     path("", include("placards.urls")),  # placards/… and the public verify page v/<token>/
     path("admin/", admin.site.urls),
 ]
