@@ -280,3 +280,10 @@ LOGGING = {
 }
 
 SITE_TITLE = _("芝罘区企业复工复产审批系统")
+
+# Patrols and enforcement (inspections).
+INSPECTIONS_PHOTO_MAX_BYTES = env_int("INSPECTIONS_PHOTO_MAX_BYTES", 8 * 1024 * 1024)
+INSPECTIONS_PHOTO_MAX_PIXELS = env_int("INSPECTIONS_PHOTO_MAX_PIXELS", 40_000_000)  # a decompression bomb beyond
+INSPECTIONS_RECTIFY_DAYS = env_int("INSPECTIONS_RECTIFY_DAYS", 3)  # default deadline of a rectification order
+INSPECTIONS_LOOKBACK_DAYS = env_int("INSPECTIONS_LOOKBACK_DAYS", 14)  # a reopened enterprise comes due after
+INSPECTIONS_DUE_LIST_HOUR = env_int("INSPECTIONS_DUE_LIST_HOUR", 6)  # Celery beat builds the due lists at
