@@ -23,6 +23,9 @@ MESSAGES = {
     "application.escalated": (_("【芝罘复工】超时办件上报"),
                               _("严重超时，上报专班：%(number)s %(firm)s（%(step)s）")),
     "application.decided": (_("【芝罘复工】办理结果"), _("复工申请%(number)s（%(firm)s）%(status)s")),
+    "enforcement.unauthorised": (_("【芝罘复工】私开偷开待处置"),
+                                 _("巡查发现私开偷开：%(firm)s（%(address)s），%(team)s已登记，请街道处置")),
+    "enforcement.stop_work": (_("【芝罘复工】责令停工"), _("%(firm)s被责令停工：%(reason)s")),
 }
 
 # Data keys holding a code, and the choices that label it (imported when first rendered: accounts

@@ -43,8 +43,10 @@ class Enterprise(models.Model):
     """企业 / 生产经营单位."""
 
     name = models.CharField(_("企业名称"), max_length=100)
+    # NULL only for a venue found open unregistered (私开偷开, registered by a patrol on the spot): forms and
+    # imports still require a code (blank=False), and the street adds it when it regularises the venue.
     credit_code = models.CharField(
-        _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code]
+        _("统一社会信用代码"), max_length=18, unique=True, null=True, validators=[validate_credit_code]
     )
     scale = models.CharField(_("规模"), max_length=10, choices=Scale.choices)
     category = models.CharField(_("类别"), max_length=20, choices=Category.choices, default=Category.GENERAL)

@@ -150,6 +150,8 @@ class Inspection(models.Model):
     started_at = models.DateTimeField(_("开始时间"))
     ended_at = models.DateTimeField(_("结束时间"))
     notes = models.TextField(_("情况记录"), blank=True)
+    # The form's one-time token: a second submit of the same form shows the first record.
+    submission_token = models.UUIDField(_("提交令牌"), null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:

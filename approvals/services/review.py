@@ -14,7 +14,7 @@ from enterprises.choices import OperatingStatus
 from enterprises.models import Enterprise
 from zhifu_reopen.audit import audit_record
 from zhifu_reopen.date_bounds import validate_past_moment
-from zhifu_reopen.errors import DomainError
+from zhifu_reopen.errors import Conflict, DomainError
 
 from ..models import Application, Decision, LeaderMeeting, Material, Step
 from ..rules import OUTCOMES, require
@@ -124,6 +124,9 @@ def application_finalise_approval(application: Application, *, actor) -> None:
     application.decided_at = now
     step_leave(application)
     enterprise = Enterprise.objects.select_for_update().get(pk=application.enterprise_id)
+    if enterprise.operating_status == OperatingStatus.CLOSED:
+        # Under a patrol's stop-work (责令关停): only a passed re-inspection lifts it (inspections).
+        raise Conflict(_("该企业正被责令停工，解除停工前不能准许复工。"), code="conflict")
     if enterprise.operating_status != OperatingStatus.REOPENED:
         before = {"operating_status": enterprise.operating_status}
         Enterprise.objects.filter(pk=enterprise.pk).update(operating_status=OperatingStatus.REOPENED, updated_at=now)

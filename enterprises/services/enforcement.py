@@ -5,10 +5,11 @@ Lock order: the caller's own rows (finding, order) → the enterprise → its pl
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from zhifu_reopen.audit import audit_record
-from zhifu_reopen.errors import Conflict
+from zhifu_reopen.errors import Conflict, DomainError
 
 from ..choices import OperatingStatus
 from ..models import Enterprise
@@ -38,3 +39,43 @@ def enterprise_stop_work_lift(*, actor, enterprise: Enterprise, reason: str, app
     """The stop-work is lifted: 已复工 again where the enterprise still holds an approval, else 未复工."""
     return _status_set(actor=actor, enterprise=enterprise, status=S.REOPENED if approved else S.NOT_REOPENED,
                        reason=reason, action="enterprise.stop_work_lift")
+
+
+def enterprise_register_unauthorised(*, actor, jurisdiction, name: str, address: str, business: str) -> Enterprise:
+    """A venue a patrol found open without registration (私开偷开), registered on the spot: no credit code
+    (the street adds it when it regularises the venue), a 九小场所 of the general category until the street
+    says otherwise. Called inside the patrol's transaction, which checked the inspector."""
+    from ..choices import Category, Scale
+    from ..validators import validate_plain_text
+
+    name, address, business = (name or "").strip(), (address or "").strip(), (business or "").strip()
+    errors = []
+    if not name:
+        errors.append(_("请填写场所名称（招牌名）。"))
+    if not address:
+        errors.append(_("请填写经营地址。"))
+    if not business:
+        errors.append(_("请填写经营内容。"))
+    for label, value, limit in ((_("场所名称"), name, 100), (_("经营地址"), address, 200), (_("经营内容"), business, 200)):
+        if len(value) > limit:
+            errors.append(_("%(label)s过长：最多%(max)d个字。") % {"label": label, "max": limit})
+        try:
+            validate_plain_text(value)
+        except ValidationError as exc:
+            errors.append(f"{label}：{exc.messages[0]}")
+    if errors:
+        raise DomainError(errors[0], messages=errors, code="invalid")
+    enterprise = Enterprise.objects.create(
+        name=name, credit_code=None, scale=Scale.VENUE, category=Category.GENERAL, jurisdiction=jurisdiction,
+        address=address, operating_status=S.UNAUTHORISED,
+    )
+    audit_record(actor=actor, action="enterprise.register_unauthorised", target=enterprise,
+                 after={"name": name, "address": address, "business": business,
+                        "operating_status": S.UNAUTHORISED})
+    return enterprise
+
+
+def enterprise_found_unauthorised(*, actor, enterprise: Enterprise, reason: str) -> Enterprise:
+    """A registered enterprise found open without an approval: 私开偷开."""
+    return _status_set(actor=actor, enterprise=enterprise, status=S.UNAUTHORISED, reason=reason,
+                       action="enterprise.found_unauthorised")
