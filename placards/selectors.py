@@ -40,7 +40,8 @@ def placard_get(user, pk: int) -> Placard:
 
 
 VERIFY_FIELDS = ("id", "number", "code", "status", "status_reason", "status_changed_at", "approved_on",
-                 "enterprise__name", "enterprise__jurisdiction__name", "application__status")
+                 "enterprise__name", "enterprise__jurisdiction__name", "application__status", "enterprise_id",
+                 "enterprise__jurisdiction_id")
 _verify_sql: dict[str, str] = {}
 
 

@@ -111,6 +111,8 @@ TEMPLATES = [
                 "navigation": "accounts.context_processors.navigation",
                 "enterprise_applications": "approvals.template_hooks.enterprise_applications",
                 "application_placard": "placards.template_hooks.application_placard",
+                "inspection_start_button": "inspections.template_hooks.inspection_start_button",
+                "enterprise_enforcement": "inspections.template_hooks.enterprise_enforcement",
             },
         },
     },

@@ -8,10 +8,11 @@ from accounts.scope import scope_for
 from approvals.widgets import queue_widget
 from enterprises import selectors as enterprise_selectors
 from enterprises.widgets import liaison_widget
+from inspections.widgets import due_widget
 
 # Work blocks contributed by the apps (queues, problems, inspections), in order: each a
 # callable(request) -> dict(title, template, context) | None.
-HOME_WIDGETS = [queue_widget, liaison_widget]
+HOME_WIDGETS = [due_widget, queue_widget, liaison_widget]
 
 
 def home(request):

@@ -220,4 +220,7 @@ def verify(request, token: str):
         "approved_on": row["approved_on"],  # formatted by the page, in the reader's language
         "day_format": pgettext("date format", "Y年n月j日"), "moment_format": pgettext("date format", "Y年n月j日 H:i"),
         "changed_at": timezone.localtime(row["status_changed_at"]),
+        # A signed-in patrol member gets a button starting an inspection of this enterprise (a hook of
+        # inspections); the public page itself stays the same for everyone else.
+        "signed_in": request if request.user.is_authenticated else None,
     })
