@@ -31,7 +31,7 @@ PARAMS = [(case, persona) for case in CASES for persona in (None, *ALL_PERSONAS)
     ("case", "persona"), PARAMS, ids=[f"{c.id}-{p or 'anonymous'}" for c, p in PARAMS]
 )
 def test_matrix(org, case: Case, persona):
-    world = build_world()
+    world = build_world(case.url)
     client = Client()
     if persona:
         client.force_login(world.users[persona])

@@ -38,10 +38,16 @@ WORLD_BUILDERS: list[Callable[[SimpleNamespace], None]] = [build_enterprises, bu
 WORLD_BUILDERS.append(build_placards)
 
 
-def build_world() -> SimpleNamespace:
+WORLD_BUILDERS_FOR: dict[str, Callable[[SimpleNamespace], None]] = {}  # URL-name prefix → builder
+
+
+def build_world(url: str = "") -> SimpleNamespace:
     world = SimpleNamespace(users={name: make_persona(name) for name in PERSONAS})
     for builder in WORLD_BUILDERS:
         builder(world)
+    for prefix, builder in WORLD_BUILDERS_FOR.items():
+        if url.startswith(prefix):
+            builder(world)
     return world
 
 
@@ -61,3 +67,13 @@ def build_people(world: SimpleNamespace) -> None:
 
 
 WORLD_BUILDERS.append(build_people)
+
+
+def build_inspections(world: SimpleNamespace) -> None:
+    from tests.permissions.cases_inspections import build_inspections as build
+
+    build(world)
+
+
+# Built only for the cases of the pages that need them (a patrol record costs photos and a checklist).
+WORLD_BUILDERS_FOR["inspections:"] = build_inspections
