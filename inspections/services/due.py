@@ -103,7 +103,7 @@ def due_list_rebuild(*, actor, team: PatrolTeam) -> int:
     """A member rebuilds its team's list now (audited). The caller checked membership."""
     with transaction.atomic():
         lines = due_list_build(team)
-        audit_record(actor=actor, action="due_list.rebuild", target=team, after={"lines": lines})
+        audit_record(actor=actor, action="team.due_list_rebuild", target=team, after={"lines": lines})
     return lines
 
 

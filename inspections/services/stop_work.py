@@ -41,7 +41,7 @@ def stop_work_start(*, finding: Finding, actor) -> StopWork:
     for placard in Placard.objects.select_for_update().filter(enterprise_id=enterprise.pk,
                                                               status=Placard.Status.VALID).order_by("pk"):
         placard_suspend(placard=placard, actor=actor, reason=reason)
-    audit_record(actor=actor, action="stop_work.start", target=stop, enterprise=enterprise,
+    audit_record(actor=actor, action="shutdown.start", target=stop, enterprise=enterprise,
                  after={"finding": finding.pk, "status": stop.status}, reason=reason)
     return stop
 
@@ -93,7 +93,7 @@ def stop_work_lift(*, actor, stop: StopWork, reason: str, team=None, started_at=
                                                                   status=Placard.Status.SUSPENDED,
                                                                   status_reason=stop.reason).order_by("pk"):
             placard_reinstate(placard=placard, actor=actor, reason=reason)
-        audit_record(actor=actor, action="stop_work.lift", target=stop, enterprise=stop.enterprise,
+        audit_record(actor=actor, action="shutdown.lift", target=stop, enterprise=stop.enterprise,
                      before={"status": StopWork.Status.ACTIVE},
                      after={"status": stop.status, "inspection": inspection.pk if inspection else None}, reason=reason)
     return stop
