@@ -33,22 +33,31 @@ class ReasonForm(forms.Form):
                              help_text=REASON_HELP)
 
 
+def _agency_field():
+    from .models import Agency
+
+    return forms.ChoiceField(label=_("所属单位"), required=False, choices=[("", _("（巡查人员必填）")), *Agency.choices],
+                             help_text=_("巡查人员的派出单位：街道、市场监管所、派出所、社区；区巡查指导组也可为区直部门。"))
+
+
 class AppointForm(ReasonForm):
-    field_order = ["post", "reason"]
+    field_order = ["post", "agency", "reason"]
 
     def __init__(self, *args, posts=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["post"] = PostField(label=_("岗位"), choices=_choices(posts, _("请选择岗位")))
+        self.fields["agency"] = _agency_field()
         self.order_fields(self.field_order)
 
 
 class MoveForm(ReasonForm):
-    field_order = ["leaving", "post", "reason"]
+    field_order = ["leaving", "post", "agency", "reason"]
 
     def __init__(self, *args, held=(), posts=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["leaving"] = PostField(label=_("原岗位"), choices=_choices(held))
         self.fields["post"] = PostField(label=_("调任至"), choices=_choices(posts, _("请选择岗位")))
+        self.fields["agency"] = _agency_field()
         self.order_fields(self.field_order)
 
 
@@ -73,12 +82,13 @@ class AccountForm(forms.Form):
     reason = forms.CharField(label=_("理由"), max_length=500, required=False,
                              widget=forms.Textarea(attrs={"rows": 2}), help_text=REASON_HELP)
 
-    field_order = ["username", "full_name", "mobile", "email", "post", "reason"]
+    field_order = ["username", "full_name", "mobile", "email", "post", "agency", "reason"]
 
     def __init__(self, *args, posts=(), post_required=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["post"] = PostField(label=_("岗位"), required=post_required,
                                         choices=_choices(posts, _("暂不任职") if not post_required else _("请选择岗位")))
+        self.fields["agency"] = _agency_field()
         self.order_fields(self.field_order)
 
 

@@ -130,6 +130,7 @@ def make_persona(name: str):
         grants[kind] = [Department.objects.get(code=key)]
     elif kind == "teams":
         grants[kind] = [PatrolTeam.objects.get(name=key)]
+        grants["agency"] = "district" if key.startswith("区") else "market"
     return user_create(username=name, password=PASSWORD, role=role, full_name=name, **grants)
 
 

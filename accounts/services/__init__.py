@@ -17,9 +17,9 @@ from ..scope import JURISDICTION_PERMS, forget_scope
 @transaction.atomic
 def user_create(
     *, username: str, password: str, role: str, full_name: str = "", email: str = "", actor=None,
-    jurisdictions=(), departments=(), teams=(),
+    jurisdictions=(), departments=(), teams=(), agency: str = "",
 ) -> User:
-    user = User(username=username, role=role, full_name=full_name, email=email)
+    user = User(username=username, role=role, full_name=full_name, email=email, agency=agency)
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()

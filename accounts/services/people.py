@@ -26,7 +26,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from zhifu_reopen.audit import audit_record
 from zhifu_reopen.errors import DomainError
 
-from ..models import User
+from ..models import Agency, Role, User
 from ..posts import Post, holders, posts_of
 from ..rules import PostChange, require
 from ..scope import forget_scope
@@ -94,15 +94,42 @@ def _end_displaced(actor, post: Post, successor: User, displaced: dict, reason: 
     return ended
 
 
+def _agency(person: User | None, post: Post | None, agency: str) -> str:
+    """A patrol member's agency: required for an inspector post (the one given, or the person's own);
+    区直部门 only on a district team. Returns the agency to store ("" when the post is not a patrol's)."""
+
+    if post is None or post.role != Role.INSPECTOR:
+        return ""
+    agency = (agency or "").strip() or (person.agency if person is not None else "")
+    if agency not in Agency.values:
+        raise DomainError(_("任命巡查人员须选择所属单位（街道、市场监管所、派出所、社区或区直部门）。"),
+                          code="invalid")
+    if agency == Agency.DISTRICT and getattr(post.unit, "jurisdiction_id", None) is not None:
+        raise DomainError(_("街道联合巡查组成员的所属单位应为街道、市场监管所、派出所或社区。"), code="invalid")
+    return agency
+
+
+def _agency_store(person: User, agency: str, after: dict) -> None:
+    if agency:
+        after["agency"] = agency
+        if person.agency != agency:
+            User.objects.filter(pk=person.pk).update(agency=agency)
+            person.agency = agency
+
+
 @transaction.atomic
-def post_appoint(*, actor, person: User, post: Post, reason: str) -> list[User]:
-    """Appoint ``person`` to ``post``. Returns whoever left it (the street's former secretary …)."""
+def post_appoint(*, actor, person: User, post: Post, reason: str, agency: str = "") -> list[User]:
+    """Appoint ``person`` to ``post``. Returns whoever left it (the street's former secretary …). A patrol
+    post needs the member's agency (``agency``, or the one the person has)."""
     reason = _reason(reason)
     (person,), displaced = _lock([post], [person])
     require(actor, "appoint", PostChange(person, post))
+    agency = _agency(person, post, agency)
     ended = _end_displaced(actor, post, person, displaced, reason)
     _grant(person, post)
-    audit_record(actor=actor, action="post.appoint", target=person, after={"post": _label(post)}, reason=reason)
+    after = {"post": _label(post)}
+    _agency_store(person, agency, after)
+    audit_record(actor=actor, action="post.appoint", target=person, after=after, reason=reason)
     return ended
 
 
@@ -116,19 +143,22 @@ def post_end(*, actor, person: User, post: Post, reason: str) -> None:
 
 
 @transaction.atomic
-def post_move(*, actor, person: User, leaving: Post, post: Post, reason: str) -> list[User]:
+def post_move(*, actor, person: User, leaving: Post, post: Post, reason: str, agency: str = "") -> list[User]:
     """Move ``person`` from ``leaving`` to ``post`` (another street, another role) in one step."""
     reason = _reason(reason)
     if leaving == post:
         raise DomainError(_("调任前后的岗位相同。"), code="invalid")
     (person,), displaced = _lock([leaving, post], [person])
     require(actor, "move", PostChange(person, post, leaving=leaving))
+    agency = _agency(person, post, agency)
     ended = _end_displaced(actor, post, person, displaced, reason)
     if leaving.kind.model:
         remove_perm(leaving.kind.perm, person, leaving.unit)
     _grant(person, post)
+    after = {"post": _label(post)}
+    _agency_store(person, agency, after)
     audit_record(actor=actor, action="post.move", target=person, before={"post": _label(leaving)},
-                 after={"post": _label(post)}, reason=reason)
+                 after=after, reason=reason)
     return ended
 
 
@@ -141,14 +171,15 @@ def set_password_path(person: User) -> str:
 
 @transaction.atomic
 def account_create(*, actor, username: str, full_name: str, mobile: str = "", email: str = "",
-                   post: Post | None = None, reason: str = "") -> tuple[User, str]:
+                   post: Post | None = None, reason: str = "", agency: str = "") -> tuple[User, str]:
     """Open an account (no password: the person sets one on the returned one-time link), with a first
     post when given. Returns the account and the link's path."""
     reason = _reason(reason, required=False)
     _people, displaced = _lock([post], [])
     require(actor, "create", PostChange(None, post))
+    agency = _agency(None, post, agency)
     person = User(username=(username or "").strip(), full_name=(full_name or "").strip(),
-                  mobile=(mobile or "").strip(), email=(email or "").strip())
+                  mobile=(mobile or "").strip(), email=(email or "").strip(), agency=agency)
     person.set_unusable_password()
     try:
         person.full_clean(exclude=["password"])
@@ -162,8 +193,8 @@ def account_create(*, actor, username: str, full_name: str, mobile: str = "", em
     if post is not None:
         _end_displaced(actor, post, person, displaced, reason)
         _grant(person, post)
-        audit_record(actor=actor, action="post.appoint", target=person, after={"post": _label(post)},
-                     reason=reason)
+        after = {"post": _label(post), **({"agency": agency} if agency else {})}
+        audit_record(actor=actor, action="post.appoint", target=person, after=after, reason=reason)
     return person, set_password_path(person)
 
 

@@ -146,7 +146,7 @@ def post_appoint(request, pk: int):
     post = form.cleaned_data["post"]
     try:
         ended = services.post_appoint(actor=request.user, person=person, post=post,
-                                      reason=form.cleaned_data["reason"])
+                                      reason=form.cleaned_data["reason"], agency=form.cleaned_data["agency"])
     except DomainError as exc:
         return _refused(request, person, exc)
     done = _("已任命%(p)s为%(post)s。") % {"p": person, "post": post}
@@ -166,7 +166,7 @@ def post_move(request, pk: int):
     data = form.cleaned_data
     try:
         services.post_move(actor=request.user, person=person, leaving=data["leaving"], post=data["post"],
-                           reason=data["reason"])
+                           reason=data["reason"], agency=data["agency"])
     except DomainError as exc:
         return _refused(request, person, exc)
     messages.success(request, _("%(p)s已由%(a)s调任%(b)s。") % {"p": person, "a": data["leaving"], "b": data["post"]})
@@ -243,7 +243,7 @@ def account_create(request):
             try:
                 person, path = services.account_create(
                     actor=user, username=data["username"], full_name=data["full_name"], mobile=data["mobile"],
-                    email=data["email"], post=data["post"], reason=data["reason"])
+                    email=data["email"], post=data["post"], reason=data["reason"], agency=data["agency"])
             except DomainError as exc:
                 form.add_error(None, exc.message)
                 for message in exc.messages:

@@ -133,12 +133,16 @@ def test_one_role_per_person_and_a_move_changes_it(admin, personas, xy, ds, gxj)
     refused(lambda: svc.post_move(actor=admin, person=staff, leaving=Post(Role.STREET_STAFF, xy),
                                   post=Post(Role.INSPECTOR, team), reason=REASON), code="other_post")
     svc.post_end(actor=admin, person=staff, post=Post(Role.STREET_STAFF, ds), reason=REASON)
+    refused(lambda: svc.post_move(actor=admin, person=staff, leaving=Post(Role.STREET_STAFF, xy),
+                                  post=Post(Role.INSPECTOR, team), reason=REASON), code="invalid")  # no agency
     svc.post_move(actor=admin, person=staff, leaving=Post(Role.STREET_STAFF, xy), post=Post(Role.INSPECTOR, team),
-                  reason=REASON)
+                  reason=REASON, agency="street")
     staff.refresh_from_db()
     assert staff.role == Role.INSPECTOR and posts_of(staff) == [Post(Role.INSPECTOR, team)]
+    assert staff.agency == "street"
     (moved,) = entries(staff, "post.move")
-    assert moved.before == {"post": "向阳街道工作人员"} and moved.after == {"post": "区第一巡查指导组巡查人员"}
+    assert moved.before == {"post": "向阳街道工作人员"}
+    assert moved.after == {"post": "区第一巡查指导组巡查人员", "agency": "street"}
 
 
 def test_ending_a_post_twice_is_a_conflict_and_a_reason_is_required(admin, personas, xy):
