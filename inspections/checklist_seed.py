@@ -38,3 +38,26 @@ CHECKLISTS = [
     ("venue", "小场所检查表", VENUE),
     ("lookback", "回头看检查表", LOOKBACK),
 ]
+
+
+def checklists_ensure(apps=None) -> None:
+    """Seed each checklist with version 1 (published) where it has no version yet: the migration does it
+    with its historical models (``apps``), a test database flushed between tests with the real ones."""
+    from django.utils import timezone
+
+    if apps is None:
+        from django.apps import apps
+    Checklist = apps.get_model("inspections", "Checklist")
+    Version = apps.get_model("inspections", "ChecklistVersion")
+    Item = apps.get_model("inspections", "ChecklistItem")
+    for purpose, name, items in CHECKLISTS:
+        checklist, _created = Checklist.objects.get_or_create(purpose=purpose, defaults={"name": name})
+        if checklist.versions.exists():
+            continue
+        version = Version.objects.create(checklist=checklist, number=1, status="published",
+                                         published_at=timezone.now())
+        Item.objects.bulk_create([
+            Item(version=version, position=i, code=code, text=text, allow_na=allow_na, photo_on=photo_on,
+                 finding_category=category)
+            for i, (code, text, allow_na, photo_on, category) in enumerate(items, start=1)
+        ])

@@ -98,7 +98,10 @@ def _media(settings, tmp_path):
 
 @pytest.fixture
 def org(db):
+    from inspections.checklist_seed import checklists_ensure
+
     org_ensure()
+    checklists_ensure()  # seeded by a migration: gone after a transactional test's flush
 
 
 @pytest.fixture
