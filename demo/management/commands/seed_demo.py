@@ -10,10 +10,9 @@ from accounts.models import Role
 from approvals.demo import seed as seed_approvals
 from enterprises.demo import seed_registry
 from enterprises.models import Enterprise
+from inspections.demo import seed_patrols
 from org.seed import org_ensure
 from placards.demo import seed_placards
-
-# inspections (field work) has no demo step yet: it has no data of its own.
 
 
 class Command(BaseCommand):
@@ -43,7 +42,8 @@ class Command(BaseCommand):
             created = seed_registry(enterprises, surveyor=users["staff_xy"], liaison=users["liaison_xy"])
         self.stdout.write(self.style.SUCCESS(f"已生成 {created} 家企业。"))
         seed_approvals(self.stdout)  # applications in every state, both chains, every category
-        seed_placards(self.stdout)  # last: the placards of the approved demo applications
+        seed_placards(self.stdout)  # the placards of the approved demo applications
+        seed_patrols(self.stdout)  # last: teams' members, inspections, findings, orders, stop-works, due lists
         self.print_accounts()
 
     def print_accounts(self):
