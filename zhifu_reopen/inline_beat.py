@@ -2,8 +2,7 @@
 runs settings.CELERY_BEAT_SCHEDULE in a thread of its own with this — the same reminders, escalations and
 sweeps celery beat sends on a deployment.
 
-Every entry runs once at start, then every `schedule` seconds (a number or a timedelta; a crontab: once a
-day). A failing task
+Every entry runs once at start, then every `schedule` seconds (a number or a timedelta). A failing task
 is logged and runs again at its next time. The clock is injected: tests call `tick(now)` directly."""
 
 from __future__ import annotations
@@ -79,10 +78,6 @@ class InlineBeat:
 
 
 def _seconds(name: str, schedule) -> float:
-    from celery.schedules import crontab
-
-    if isinstance(schedule, crontab):  # a daily job (the morning due lists): at start, then once a day
-        return 24 * 3600.0
     if isinstance(schedule, timedelta):
         return schedule.total_seconds()
     if isinstance(schedule, int | float):

@@ -99,6 +99,20 @@ def due_lists_build(*, team_ids=None, now=None) -> int:
     return total
 
 
+def due_lists_build_if_due(*, now=None) -> int:
+    """The morning build: once ``INSPECTIONS_DUE_LIST_HOUR`` has come today, build every list unless a build
+    already ran since (the newest line's ``built_at``). Beat calls this every quarter of an hour."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    mark = local.replace(hour=settings.INSPECTIONS_DUE_LIST_HOUR, minute=0, second=0, microsecond=0)
+    if local < mark:
+        return 0
+    newest = DueLine.objects.order_by("-built_at").values_list("built_at", flat=True).first()
+    if newest is not None and newest >= mark:
+        return 0
+    return due_lists_build(now=now)
+
+
 def due_list_rebuild(*, actor, team: PatrolTeam) -> int:
     """A member rebuilds its team's list now (audited). The caller checked membership."""
     with transaction.atomic():

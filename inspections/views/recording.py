@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.http import roles_required
 from enterprises.selectors import enterprise_get
 from zhifu_reopen.errors import DomainError
+from zhifu_reopen.jinja2 import parenthesised
 
 from ..models import Answer, Finding, FindingCategory, InspectionKind
 from ..rules import inspection as rules
@@ -113,7 +114,8 @@ def detail_view(request, pk: int):
     findings = list(inspection.findings.select_related("item", "order", "stop_work").prefetch_related("photos"))
     return render(request, "inspections/detail.html", {
         "inspection": inspection, "answers": answers, "findings": findings,
-        "members": list(inspection.members.order_by("pk")),
+        "member_labels": [f"{m}{parenthesised(m.get_agency_display())}" if m.agency else str(m)
+                          for m in inspection.members.order_by("pk")],
         "loose_photos": list(inspection.photos.filter(answer__isnull=True, finding__isnull=True)),
     })
 

@@ -17,9 +17,11 @@ def body(response) -> str:
     return response.content.decode()
 
 
-def options(html: str, form_id: str) -> list[str]:
+def options(html: str, form_id: str, name: str = "post") -> list[str]:
+    """The offered values of the form's ``name`` select (the posts)."""
     form = html.split(f'id="{form_id}"', 1)[1].split("</form>", 1)[0]
-    return re.findall(r'<option value="([^"]+)"', form)
+    select = form.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r'<option value="([^"]+)"', select)
 
 
 @pytest.fixture

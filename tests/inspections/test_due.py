@@ -108,10 +108,17 @@ def test_rebuild_on_demand_is_audited(client_for, district):
     assert client_for("staff_xy").post(reverse("inspections:due_rebuild")).status_code == 403
 
 
-def test_the_morning_build_is_on_beat(settings):
+def test_the_morning_build_runs_once_a_day_after_its_hour(settings, district):
+    from inspections.services.due import due_lists_build_if_due
+
     entry = settings.CELERY_BEAT_SCHEDULE["inspections-due-lists"]
-    assert entry["task"] == "inspections.tasks.due_lists_build"
-    assert entry["schedule"].hour == {settings.INSPECTIONS_DUE_LIST_HOUR}
+    assert entry["task"] == "inspections.tasks.due_lists_build_daily"
+    settings.INSPECTIONS_DUE_LIST_HOUR = 6
+    day = timezone.localtime().replace(hour=5, minute=50, second=0, microsecond=0)
+    assert due_lists_build_if_due(now=day) == 0 and not DueLine.objects.exists()  # not yet 06:00
+    assert due_lists_build_if_due(now=day + dt.timedelta(minutes=15)) > 0  # the first look after 06:00
+    assert due_lists_build_if_due(now=day + dt.timedelta(minutes=30)) == 0  # built today already
+    assert due_lists_build_if_due(now=day + dt.timedelta(days=1, minutes=15)) > 0  # the next morning
 
 
 @pytest.mark.redis
