@@ -23,6 +23,8 @@ import time
 GOALS = {"due_list_ratio": ("<=", 6.0), "due_list_queries": ("<=", 8), "due_list_growth": ("<=", 1.2),
          "inspection_post_ratio": ("<=", 40.0)}
 URLCONF = "bench.urls"
+from .approvals_bench import _client, _interleaved  # noqa: E402 (the same signed-in client and turns)
+
 BASE_INSPECTIONS = 150_000
 GROWTH = 10
 BENCH_NOTE = "基准巡查"
@@ -59,32 +61,6 @@ def add_inspections(count: int) -> float:
         """, [team.pk, user.pk, BENCH_NOTE, count])
         cursor.execute("ANALYZE inspections_inspection")
     return time.perf_counter() - start
-
-
-def _client(username: str):
-    from django.test import Client
-
-    from accounts.models import User
-
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    return client
-
-
-def _interleaved(cases: dict, rounds: int, warmup: int = 5) -> dict[str, float]:
-    import gc
-
-    for fn in cases.values():
-        for _ in range(warmup):
-            fn()
-    gc.collect()
-    samples = {name: [] for name in cases}
-    for _ in range(rounds):
-        for name, fn in cases.items():
-            start = time.perf_counter()
-            fn()
-            samples[name].append((time.perf_counter() - start) * 1000)
-    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def measure_due(rounds: int) -> tuple[float, float, int, float]:

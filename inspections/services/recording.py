@@ -15,7 +15,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from zhifu_reopen.audit import audit_record
 from zhifu_reopen.errors import DomainError
 
@@ -30,6 +29,7 @@ from ..models import (
     RectificationOrder,
 )
 from ..rules import inspection as rules
+from ..selectors import team_members
 from .checklists import checklist_for
 from .photos import CheckedPhoto, photo_check, photo_store
 from .stop_work import stop_work_start
@@ -63,10 +63,7 @@ def default_due_on() -> dt.date:
 
 
 def team_member_ids(team) -> set[int]:
-    return set(User.objects.filter(
-        patrolteamuserobjectpermission__content_object=team,
-        patrolteamuserobjectpermission__permission__codename="inspect_with_team", is_active=True,
-    ).values_list("pk", flat=True))
+    return {member.pk for member in team_members(team)}
 
 
 def check_times(started_at, ended_at, errors: list[str]) -> None:

@@ -13,18 +13,9 @@ from inspections.models import Inspection, Photo, RectificationOrder, StopWork
 from inspections.services.checklists import checklist_for
 from placards.models import Placard
 from tests.inspections.helpers import all_yes, failed, jpeg, record
-from tests.placards.helpers import approve
 
 pytestmark = pytest.mark.django_db
 XY_TEAM = "向阳街道联合巡查组"
-
-
-@pytest.fixture
-def reopened(enterprise_xy, personas):
-    placard = approve(enterprise_xy, personas["secretary_xy"])
-    enterprise_xy.operating_status = OperatingStatus.REOPENED
-    enterprise_xy.save()
-    return enterprise_xy, placard
 
 
 def local(moment) -> str:

@@ -13,20 +13,11 @@ from inspections.services.checklists import checklist_for
 from inspections.services.recording import AnswerInput
 from placards.models import Placard
 from tests.inspections.helpers import all_yes, failed, hand_finding, jpeg, record
-from tests.placards.helpers import approve
 from zhifu_reopen.errors import DomainError
 from zhifu_reopen.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 XY_TEAM = "向阳街道联合巡查组"
-
-
-@pytest.fixture
-def reopened(enterprise_xy, personas):
-    placard = approve(enterprise_xy, personas["secretary_xy"])
-    enterprise_xy.operating_status = OperatingStatus.REOPENED
-    enterprise_xy.save()
-    return enterprise_xy, placard
 
 
 def test_twelve_answers_two_findings_two_photos(personas, reopened):
