@@ -51,13 +51,14 @@ def add_inspections(count: int) -> float:
     start = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("""
-            WITH e AS (SELECT id, row_number() OVER (ORDER BY id) AS rn, count(*) OVER () AS n
+            WITH e AS (SELECT array_agg(id ORDER BY id) AS ids, count(*) AS n
                        FROM enterprises_enterprise WHERE operating_status = 'reopened')
             INSERT INTO inspections_inspection
                 (enterprise_id, team_id, kind, recorded_by_id, started_at, ended_at, notes, created_at)
-            SELECT e.id, %s, 'routine', %s, now() - (g %% 60) * interval '1 day' - (g %% 9) * interval '1 hour',
+            SELECT e.ids[((g %% e.n) + 1)::int], %s, 'routine', %s,
+                   now() - (g %% 60) * interval '1 day' - (g %% 9) * interval '1 hour',
                    now() - (g %% 60) * interval '1 day', %s, now()
-            FROM generate_series(0, %s - 1) g JOIN e ON e.rn = (g %% e.n) + 1
+            FROM e, generate_series(0, %s - 1) g
         """, [team.pk, user.pk, BENCH_NOTE, count])
         cursor.execute("ANALYZE inspections_inspection")
     return time.perf_counter() - start
