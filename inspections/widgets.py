@@ -8,7 +8,7 @@ from accounts.models import Role
 from accounts.scope import scope_for
 
 from .selectors import my_teams
-from .views.due import due_page
+from .views.due import card_labels, due_page
 
 HOME_LINES = 10
 
@@ -21,4 +21,4 @@ def due_widget(request):
         return None
     rows, _more = due_page(teams[0], size=HOME_LINES)
     return {"title": _("待巡查（%(team)s）") % {"team": teams[0].name}, "template": "inspections/_due_widget.html",
-            "context": {"rows": rows, "team": teams[0]}}
+            "context": {"rows": rows, "team": teams[0], **card_labels()}}

@@ -94,6 +94,8 @@ def photo_check(upload) -> CheckedPhoto:
 
 def _thumbnail(data: bytes) -> bytes:
     with Image.open(io.BytesIO(data)) as image:
+        if image.format == "JPEG":
+            image.draft("RGB", THUMB_SIZE)  # decode at 1/2, 1/4 or 1/8 scale: the thumbnail needs no more
         image = ImageOps.exif_transpose(image)
         image.thumbnail(THUMB_SIZE)
         if image.mode not in ("RGB", "L"):

@@ -200,9 +200,11 @@ def _write(*, actor, enterprise, team, kind, version, started_at, ended_at, memb
     inspection.members.set(members)
     planned: list[tuple[Finding, dt.date | None]] = []
     photo_links = []
-    for item, given, checked in planned_answers:
-        answer = InspectionAnswer.objects.create(inspection=inspection, item=item, answer=given.answer,
-                                                 note=(given.note or "")[:200])
+    answers = InspectionAnswer.objects.bulk_create([
+        InspectionAnswer(inspection=inspection, item=item, answer=given.answer, note=(given.note or "")[:200])
+        for item, given, _checked in planned_answers
+    ])
+    for answer, (item, given, checked) in zip(answers, planned_answers, strict=True):
         finding = None
         if given.answer == Answer.NO:
             finding = Finding(inspection=inspection, enterprise=enterprise, item=item,

@@ -54,6 +54,16 @@ def due_page(team: PatrolTeam, *, after: str = "", size: int = PAGE_SIZE) -> tup
     return rows, (_cursor(rows[-1]) if more and rows else "")
 
 
+def card_labels() -> dict:
+    """The cards' words, looked up once a page (``get_FOO_display`` per card costs more than the query)."""
+    from enterprises.choices import OperatingStatus
+
+    from ..models import DueReason
+
+    return {"status_labels": {k: str(v) for k, v in OperatingStatus.choices},
+            "reason_labels": {k: str(v) for k, v in DueReason.choices}}
+
+
 def _team(request) -> tuple[PatrolTeam | None, list[PatrolTeam]]:
     teams = my_teams(request.user)
     chosen = request.GET.get("team") or request.POST.get("team") or ""
@@ -65,7 +75,10 @@ def due_view(request):
     team, teams = _team(request)
     rows, more = due_page(team, after=request.GET.get("after", "")) if team else ([], "")
     return render(request, "inspections/due.html", {"team": team, "teams": teams, "rows": rows, "more": more,
-                                                    "built_at": due_built_at(team) if team else None,
+                                                    **card_labels(),
+                                                    # every line of a build carries its time
+                                                    "built_at": rows[0].built_at if rows else (
+                                                        due_built_at(team) if team else None),
                                                     "total": DueLine.objects.filter(team=team).count() if team else 0})
 
 
