@@ -64,23 +64,43 @@ def test_patrol_journey(new_page, login, shot, personas, enterprise_xy, live_ser
     shot(page, "patrol-03-inspection")
 
     # The orders come due; the re-inspection closes one and stops work on the other.
-    first, second = RectificationOrder.objects.order_by("pk")
+    assert RectificationOrder.objects.count() == 2
     page.goto("/inspections/orders/")
     page.wait_for_selector("#orders")
+    cards = page.locator("#orders .due-card")
+    assert cards.count() == 2
+    assert "前台两名员工未戴口罩" in page.inner_text("#orders") and "近三日无消毒记录" in page.inner_text("#orders")
     fits(page)
     shot(page, "patrol-04-orders")
-    page.goto(f"/inspections/orders/{first.pk}/reinspect/")
-    page.wait_for_selector("#original-finding >> text=前台两名员工未戴口罩")
+    first = RectificationOrder.objects.get(pk=int(cards.nth(0).get_attribute("id").removeprefix("order-")))
+    cards.nth(0).locator("a.btn", has_text="复查").click()
+    page.wait_for_url(f"**/inspections/orders/{first.pk}/reinspect/")
+    page.wait_for_selector(f"#original-finding >> text={first.finding.description}")
     fits(page)
     page.click('input[name="outcome"][value="pass"] + span')
     shot(page, "patrol-05-reinspect")
     page.click("#reinspect-submit")
     page.wait_for_selector("text=复查合格，整改通知已办结。")
-    page.goto(f"/inspections/orders/{second.pk}/reinspect/")
+    page.goto("/inspections/orders/")
+    cards = page.locator("#orders .due-card")
+    assert cards.count() == 1
+    second = RectificationOrder.objects.get(pk=int(cards.nth(0).get_attribute("id").removeprefix("order-")))
+    assert second.pk != first.pk
+    cards.nth(0).locator("a.btn", has_text="复查").click()
+    page.wait_for_url(f"**/inspections/orders/{second.pk}/reinspect/")
+    fits(page)
     page.click('input[name="outcome"][value="stop_work"] + span')
     page.fill('textarea[name="note"]', "仍无消毒记录，责令停工")
     page.click("#reinspect-submit")
     page.wait_for_selector("text=复查不合格，已责令停工。")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == "closed", first.status
+    shot(page, "patrol-05b-stop-work")
+
+    # The inspector's own phone reads: suspended.
+    page.goto(f"/v/{placard.token}/")
+    assert page.get_attribute("#verify-status", "data-status") == "suspended"
 
     # Anyone scanning the placard now reads: suspended.
     public = new_page(viewport=PHONE)
@@ -107,10 +127,16 @@ def test_patrol_journey(new_page, login, shot, personas, enterprise_xy, live_ser
     # The street sees the new venue and its finding, and was told.
     street = new_page(viewport=PHONE)
     login(street, staff)
+    reminders = street.locator("#reminders")
+    assert "老王棋牌室" in reminders.inner_text(), "the unauthorised-opening notification is on the home page"
+    shot(street, "patrol-08a-street-home")
     street.goto("/enterprises/?q=老王")
+    street.wait_for_selector("text=老王棋牌室")
+    fits(street)
     street.click("text=老王棋牌室")
     street.wait_for_selector("#enforcement >> text=十余人聚集打牌")
     shot(street, "patrol-08-street-sees-venue")
+    assert "十余人聚集打牌" in street.inner_text("#enforcement")
     venue = Enterprise.objects.get(name="老王棋牌室")
     assert venue.operating_status == OperatingStatus.UNAUTHORISED
     assert Notification.objects.filter(user=staff, code="enforcement.unauthorised").exists()
