@@ -29,6 +29,7 @@ from enterprises.models import Enterprise
 from org.models import PatrolTeam
 from placards.models import Placard
 
+from .checklist_seed import checklists_ensure
 from .models import Answer, Finding, FindingCategory, Inspection, InspectionKind, RectificationOrder, StopWork
 from .selectors import team_members
 from .services.checklists import checklist_for
@@ -79,6 +80,7 @@ def _team_for(enterprise, street_teams, district_teams, rng):
 def seed_patrols(stdout=None) -> int:
     if Inspection.objects.exists():
         return 0
+    checklists_ensure()  # seeded by a migration; a database flushed since (tests) has none
     rng = random.Random(2020)
     now = timezone.now()
     today = timezone.localdate()

@@ -95,7 +95,7 @@ def test_patrol_journey(new_page, login, shot, personas, enterprise_xy, live_ser
     page.wait_for_selector("text=复查不合格，已责令停工。")
     first.refresh_from_db()
     second.refresh_from_db()
-    assert first.status == "closed", first.status
+    assert (first.status, second.status) == ("closed", "escalated")
     shot(page, "patrol-05b-stop-work")
 
     # The inspector's own phone reads: suspended.
