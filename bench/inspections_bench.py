@@ -24,6 +24,7 @@ GOALS = {"due_list_ratio": ("<=", 6.0), "due_list_queries": ("<=", 8), "due_list
          "inspection_post_ratio": ("<=", 40.0)}
 URLCONF = "bench.urls"
 from .approvals_bench import _client, _interleaved  # noqa: E402 (the same signed-in client and turns)
+from .common import figure  # noqa: E402
 
 BASE_INSPECTIONS = 150_000
 GROWTH = 10
@@ -31,12 +32,7 @@ BENCH_NOTE = "基准巡查"
 
 
 def _figure(name, value, unit, note=""):
-    result = {"figure": name, "value": value, "unit": unit}
-    if name in GOALS:
-        result["_goal"] = GOALS[name]
-    if note:
-        result["_note"] = note
-    return result
+    return figure(name, value, unit, goal=GOALS.get(name), note=note)
 
 
 def add_inspections(count: int) -> float:
