@@ -19,6 +19,8 @@ NAV_ITEMS = [
     (_("整改与停工"), "inspections:orders"),
     (_("巡查组"), "inspections:teams"),
     (_("检查表"), "inspections:checklists"),
+    (_("企业诉求"), "liaisons:problems"),
+    (_("日检查日消毒"), "liaisons:daily"),
     (_("人员与岗位"), "people:list"),
 ]
 

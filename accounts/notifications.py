@@ -26,11 +26,21 @@ MESSAGES = {
     "enforcement.unauthorised": (_("【芝罘复工】私开偷开待处置"),
                                  _("巡查发现私开偷开：%(firm)s（%(address)s），%(team)s已登记，请街道处置")),
     "enforcement.stop_work": (_("【芝罘复工】责令停工"), _("%(firm)s被责令停工：%(reason)s")),
+    "problem.raised": (_("【芝罘复工】企业诉求"), _("新的企业诉求：%(firm)s（%(category)s）")),
+    "problem.escalated": (_("【芝罘复工】企业诉求上报"), _("企业诉求已上报%(owner)s：%(firm)s（%(category)s）")),
+    "problem.overdue": (_("【芝罘复工】企业诉求超期"),
+                        _("企业诉求超期未办结，已自动上报%(owner)s：%(firm)s（%(category)s）")),
+    "problem.resolved": (_("【芝罘复工】诉求已办结"), _("您的诉求已办结：%(category)s，请评价办理结果")),
+    "problem.follow_up": (_("【芝罘复工】诉求需跟进"),
+                          _("企业对诉求办理结果不满意，请街道跟进：%(firm)s（%(category)s）")),
+    "daily_log.missing": (_("【芝罘复工】日检查日消毒未填报"),
+                          _("%(day)s有%(count)s家企业未填报日检查日消毒：%(firms)s")),
 }
 
 # Data keys holding a code, and the choices that label it (imported when first rendered: accounts
 # sits below the apps whose words these are).
-CODED = {"step": ("approvals.models", "Step"), "status": ("approvals.models", "Application.Status")}
+CODED = {"step": ("approvals.models", "Step"), "status": ("approvals.models", "Application.Status"),
+         "category": ("liaisons.models", "ProblemCategory"), "owner": ("liaisons.models", "Problem.Owner")}
 
 
 def _label(key: str, value):

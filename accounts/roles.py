@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     INSPECTOR = "inspector", _("巡查人员")
     LIAISON = "liaison", _("驻企联络员")
     DISTRICT_ADMIN = "district_admin", _("区级系统管理员")
+    ENTERPRISE = "enterprise", _("企业用户")
 
 
 STREET_ROLES = {Role.STREET_STAFF, Role.STREET_SECRETARY, Role.STREET_DIRECTOR}

@@ -34,6 +34,7 @@ class Scope:
     department_ids: frozenset[int] = field(default_factory=frozenset)
     team_ids: frozenset[int] = field(default_factory=frozenset)
     liaison_user_id: int | None = None
+    enterprise_ids: frozenset[int] = field(default_factory=frozenset)  # a firm's own account: its firm
     post_label: str = ""  # the record (audit trail, timeline): always Chinese
     # What the post label is made of, to show it in the reader's language (``post_title``). Plain
     # defaults, so a scope pickled before these fields existed still reads.
@@ -55,6 +56,7 @@ class Scope:
     def is_empty(self) -> bool:
         return not (
             self.district or self.jurisdiction_ids or self.department_ids or self.liaison_user_id
+            or self.enterprise_ids
         )
 
     def can_see_jurisdiction(self, jurisdiction_id: int) -> bool:
@@ -107,6 +109,14 @@ def compute_scope(user) -> Scope:
         )
     if role == Role.LIAISON:
         return Scope(role=role, liaison_user_id=user.pk, post_label=str(Role(role).label), post_role=role)
+    if role == Role.ENTERPRISE:  # the firm's own account (enterprises.EnterpriseAccount): that firm only
+        from django.contrib.auth import get_user_model
+
+        rows = list(get_user_model().objects.filter(pk=user.pk, enterprise_account__isnull=False)
+                    .values_list("enterprise_account__enterprise_id", "enterprise_account__enterprise__name"))
+        names = tuple(name for _pk, name in rows)
+        return Scope(role=role, enterprise_ids=frozenset(pk for pk, _name in rows),
+                     post_label=f"{'、'.join(names)}{Role(role).label}", post_orgs=names, post_role=role)
     if role == Role.DISTRICT_ADMIN:  # manages people and posts (accounts.rules), sees no enterprise
         return Scope(role=role, post_label=str(Role(role).label), post_role=role)
     return Scope(role=role)

@@ -47,6 +47,8 @@ def state_of(application: Application) -> tuple:
 # --- who: the grants -------------------------------------------------------------------------------
 
 STAFF = (Grant(Role.STREET_STAFF, "jurisdiction"),)
+# The firm's own account drafts, edits and submits its application (for the street's review), and reads it.
+FILERS = (*STAFF, Grant(Role.ENTERPRISE, "own_enterprise"))
 STREET_REVIEWER = (Grant(Role.STREET_STAFF, "other_official"),)
 DEPARTMENT = (Grant(Role.DEPARTMENT_REVIEWER, "department"),)
 TASK_FORCE = (Grant(Role.TASK_FORCE, "district"),)
@@ -56,7 +58,7 @@ SUPERIORS = (Grant(Role.TASK_FORCE, "district"), Grant(Role.STREET_SECRETARY, "j
 VIEWERS = (
     Grant(Role.STREET_STAFF, "jurisdiction"), Grant(Role.STREET_SECRETARY, "jurisdiction"),
     Grant(Role.STREET_DIRECTOR, "jurisdiction"), Grant(Role.DEPARTMENT_REVIEWER, "department"),
-    Grant(Role.TASK_FORCE, "district"), Grant(SUPERUSER, "district"),
+    Grant(Role.TASK_FORCE, "district"), Grant(SUPERUSER, "district"), Grant(Role.ENTERPRISE, "own_enterprise"),
 )
 
 
@@ -67,6 +69,7 @@ def signers(post: str) -> tuple[Grant, ...]:
 # --- why not: the reasons --------------------------------------------------------------------------
 
 STAFF_ONLY = gettext_lazy("只有该企业所在街道/园区的工作人员可以办理此事项。")
+FILERS_ONLY = gettext_lazy("只有企业本身或其所在街道/园区的工作人员可以填报复工申请。")
 DEPARTMENT_ONLY = gettext_lazy("只有该企业的主管部门审核人可以办理主管部门审核。")
 TASK_FORCE_ONLY = gettext_lazy("只有区领导小组/工作专班可以审定。")
 SUPERIORS_ONLY = gettext_lazy("只有上级（领导小组/工作专班或本街道领导）可以催办。")
@@ -145,6 +148,17 @@ def street_officials_count(jurisdiction_id: int) -> int:
     via_group = Q(groups__jurisdictiongroupobjectpermission__content_object_id=jurisdiction_id,
                   groups__jurisdictiongroupobjectpermission__permission__codename="work_in_jurisdiction")
     return User.objects.filter(direct | via_group, role=Role.STREET_STAFF, is_active=True).distinct().count()
+
+
+def scope_own_enterprise(table, user, scope, application: Application, ctx) -> bool:
+    """The firm's own account, on its own enterprise's application."""
+    return application.enterprise_id in scope.enterprise_ids
+
+
+def street_reopens(table, user, application: Application, rule: Rule, ctx) -> Verdict | None:
+    if scope_for(user).role == Role.ENTERPRISE:
+        return Verdict.refuse(_("申请已批准；如需变更，请联系所在街道办理。"), code="locked")
+    return None
 
 
 def scope_other_official(table, user, scope, application: Application, ctx) -> bool | Verdict:
@@ -260,18 +274,19 @@ def _sign_rows(post: str) -> list[Rule]:
 RULES = [
     Rule("view", states=(at(ANY),), who=VIEWERS, forbidden=NOT_VISIBLE, refusal="view",
          label=gettext_lazy("查看")),
-    Rule("create", states=(at(NEW),), who=STAFF, to=(S.DRAFT, ""), forbidden=STAFF_ONLY,
+    Rule("create", states=(at(NEW),), who=FILERS, to=(S.DRAFT, ""), forbidden=FILERS_ONLY,
          label=gettext_lazy("新建复工申请")),
     # Edit covers the application's details, its materials and its roster; a change of substance after
     # approval sends it back to the street review (reopen follows).
-    Rule("edit", states=(at(S.DRAFT), at(S.RETURNED)), who=STAFF, forbidden=STAFF_ONLY, refusal="edit",
+    Rule("edit", states=(at(S.DRAFT), at(S.RETURNED)), who=FILERS, forbidden=FILERS_ONLY, refusal="edit",
          label=gettext_lazy("修改")),
-    Rule("edit", states=(at(S.APPROVED),), who=STAFF, forbidden=STAFF_ONLY, refusal="edit", then="reopen",
-         label=gettext_lazy("修改")),
+    # An approved application changed goes back to the street's review: the street decides that, not the firm.
+    Rule("edit", states=(at(S.APPROVED),), who=FILERS, forbidden=FILERS_ONLY, refusal="edit", then="reopen",
+         guards=("street_reopens",), label=gettext_lazy("修改")),
     Rule("reopen", states=(at(S.APPROVED),), who=STAFF, to=(S.SUBMITTED, Step.STREET), forbidden=STAFF_ONLY,
          label=gettext_lazy("变更后重新审核")),
-    Rule("submit", states=(at(S.DRAFT), at(S.RETURNED)), who=STAFF, to=(S.SUBMITTED, Step.STREET),
-         forbidden=STAFF_ONLY, label=gettext_lazy("提交")),
+    Rule("submit", states=(at(S.DRAFT), at(S.RETURNED)), who=FILERS, to=(S.SUBMITTED, Step.STREET),
+         forbidden=FILERS_ONLY, label=gettext_lazy("提交")),
     Rule("withdraw", states=(at(S.DRAFT), at(S.SUBMITTED), at(S.RETURNED)), who=STAFF, to=(S.WITHDRAWN, ""),
          forbidden=STAFF_ONLY, label=gettext_lazy("撤回")),
     # The filer may record the meeting with the enterprise's principal; only another official judges.
@@ -292,9 +307,9 @@ RULES = [
 
 TABLE = Table(
     "application", RULES, state_of=state_of, scope_of=scope_for,
-    scopes={"other_official": scope_other_official, "secretary_post": _holds(Signature.Post.SECRETARY),
+    scopes={"other_official": scope_other_official, "own_enterprise": scope_own_enterprise, "secretary_post": _holds(Signature.Post.SECRETARY),
             "director_post": _holds(Signature.Post.DIRECTOR)},
-    guards={"post_unsigned": post_unsigned, "another_person": another_person},
+    guards={"post_unsigned": post_unsigned, "another_person": another_person, "street_reopens": street_reopens},
     conditions={"other_post_signed": other_post_signed, "other_post_unsigned": other_post_unsigned},
     refusals={"default": refuse_transition, "step": refuse_step, "edit": refuse_edit, "meeting": refuse_meeting,
               "remind": refuse_remind, "view": refuse_view},

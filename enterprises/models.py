@@ -28,8 +28,10 @@ def scope_enterprise_q(scope: Scope, prefix: str = "") -> Q | None:
     if scope.department_ids:
         q |= Q(**{f"{prefix}department_id__in": sorted(scope.department_ids)})
     if scope.liaison_user_id:
-        assigned = LiaisonAssignment.objects.filter(liaison_id=scope.liaison_user_id)
+        assigned = LiaisonAssignment.objects.filter(liaison_id=scope.liaison_user_id, ended_at__isnull=True)
         q |= Q(**{f"{prefix}id__in": assigned.values("enterprise_id")})
+    if scope.enterprise_ids:
+        q |= Q(**{f"{prefix}id__in": sorted(scope.enterprise_ids)})
     return q
 
 
@@ -75,6 +77,8 @@ class Enterprise(models.Model):
         _("经营状态"), max_length=20, choices=OperatingStatus.choices, default=OperatingStatus.NOT_REOPENED
     )
     last_visited_on = models.DateField(_("最近走访"), null=True, blank=True)
+    # 日检查、日消毒: every livelihood enterprise keeps the daily log; the street adds others to the regime.
+    daily_log_added = models.BooleanField(_("街道纳入日检查日消毒"), default=False)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -123,8 +127,10 @@ class SurveyVisit(models.Model):
 
 
 class LiaisonAssignment(models.Model):
-    """驻企联络员 — one liaison serves many enterprises. The liaison's grant: what it sees is these enterprises.
-    (Moved here from ``inspections`` with its table: the registry's scope is derived from it.)"""
+    """驻企联络员 — one liaison serves many enterprises; an enterprise has at most one liaison at a time (the
+    row without ``ended_at``), and the ended rows are its history. The liaison's grant: what it sees is its
+    current enterprises. (Moved here from ``inspections`` with its table: the registry's scope is derived
+    from it.) Written only by ``liaisons.services.assignments``."""
 
     liaison = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("联络员"), on_delete=models.CASCADE,
@@ -134,14 +140,43 @@ class LiaisonAssignment(models.Model):
         Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="liaison_assignments",
     )
     assigned_at = models.DateTimeField(_("派驻时间"), auto_now_add=True)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("派驻人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("结束人"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    end_reason = models.CharField(_("结束理由"), max_length=200, blank=True)
 
     class Meta:
         db_table = "inspections_liaisonassignment"
         verbose_name = _("联络员派驻")
         verbose_name_plural = _("联络员派驻")
+        ordering = ["-assigned_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["liaison", "enterprise"], name="liaison_assignment_unique")
+            models.UniqueConstraint(fields=["enterprise"], condition=Q(ended_at__isnull=True),
+                                    name="liaison_assignment_one_current"),
         ]
+        indexes = [models.Index(fields=["liaison", "ended_at"], name="liaison_current")]
 
     def __str__(self) -> str:
         return f"{self.liaison} → {self.enterprise}"
+
+
+class EnterpriseAccount(models.Model):
+    """The firm's own account (企业用户): its prevention contact signs in with the mobile as login name and
+    sees only this enterprise. Opened by the street (``enterprises.services.accounts``)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("账号"), on_delete=models.CASCADE,
+                                related_name="enterprise_account")
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE,
+                                   related_name="accounts")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("开通人"), null=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(_("开通时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("企业账号")
+        verbose_name_plural = _("企业账号")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.user}"

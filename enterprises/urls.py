@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import close, import_export, registry
+from .views import accounts, close, import_export, registry
 
 app_name = "enterprises"
 
@@ -16,4 +16,7 @@ urlpatterns = [
     path("<int:pk>/edit/", registry.enterprise_edit_view, name="edit"),
     path("<int:pk>/close/", close.enterprise_close_view, name="close"),
     path("<int:pk>/visits/", registry.survey_visit_create, name="visit_create"),
+    path("<int:pk>/account/open/", accounts.account_open_view, name="account_open"),
+    path("<int:pk>/account/link/", accounts.account_link_view, name="account_link"),
+    path("<int:pk>/account/close/", accounts.account_close_view, name="account_close"),
 ]

@@ -14,7 +14,7 @@ def liaison_widget(request):
     if scope_for(request.user).role != Role.LIAISON:
         return None
     enterprises = (
-        Enterprise.objects.filter(liaison_assignments__liaison=request.user)
+        Enterprise.objects.filter(liaison_assignments__liaison=request.user, liaison_assignments__ended_at__isnull=True)
         .select_related("jurisdiction")
         .order_by("name", "id")[:50]
     )

@@ -34,6 +34,9 @@ PERSONAS = {
     "inspector_ds": (Role.INSPECTOR, "teams", "东山街道联合巡查组"),
     "liaison_xy": (Role.LIAISON, None, None),
     "district_admin": (Role.DISTRICT_ADMIN, None, None),
+    # The firm's own account: its enterprise is linked where a test has one (``firm_of``; the matrix world
+    # links it to the world's 向阳 enterprise).
+    "firm_xy": (Role.ENTERPRISE, None, None),
 }
 
 
@@ -135,6 +138,16 @@ def make_persona(name: str):
         grants[kind] = [PatrolTeam.objects.get(name=key)]
         grants["agency"] = "district" if key.startswith("区") else "market"
     return user_create(username=name, password=PASSWORD, role=role, full_name=name, **grants)
+
+
+def firm_of(user, enterprise):
+    """Make ``user`` (a firm persona) the account of ``enterprise``."""
+    from accounts.scope import forget_scope
+    from enterprises.models import EnterpriseAccount
+
+    EnterpriseAccount.objects.update_or_create(user=user, defaults={"enterprise": enterprise})
+    forget_scope(user)
+    return user
 
 
 @pytest.fixture

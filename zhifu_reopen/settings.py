@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "approvals",
     "placards",
     "inspections",
+    "liaisons",
     "dashboards",
     "demo",
 ]
@@ -113,6 +114,7 @@ TEMPLATES = [
                 "application_placard": "placards.template_hooks.application_placard",
                 "inspection_start_button": "inspections.template_hooks.inspection_start_button",
                 "enterprise_enforcement": "inspections.template_hooks.enterprise_enforcement",
+                "enterprise_liaison": "liaisons.template_hooks.enterprise_liaison",
             },
         },
     },
@@ -294,4 +296,21 @@ INSPECTIONS_DUE_LIST_HOUR = env_int("INSPECTIONS_DUE_LIST_HOUR", 6)  # Celery be
 # embedded beat of ``make run`` runs it as Celery beat does).
 CELERY_BEAT_SCHEDULE["inspections-due-lists"] = {
     "task": "inspections.tasks.due_lists_build_daily", "schedule": 15 * 60.0,
+}
+
+# Resident liaisons and the daily log (liaisons).
+# Days a problem (企业诉求) has before it is overdue, by category; an overdue problem escalates on beat.
+LIAISONS_PROBLEM_DAYS = {
+    "supplies": env_int("LIAISONS_DAYS_SUPPLIES", 2), "infrastructure": env_int("LIAISONS_DAYS_INFRASTRUCTURE", 5),
+    "staffing": env_int("LIAISONS_DAYS_STAFFING", 5), "logistics": env_int("LIAISONS_DAYS_LOGISTICS", 3),
+    "funding": env_int("LIAISONS_DAYS_FUNDING", 7), "other": env_int("LIAISONS_DAYS_OTHER", 5),
+}
+LIAISONS_ATTACHMENT_MAX_BYTES = env_int("LIAISONS_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# A firm of the daily-log regime that has not logged by this hour raises an alert for its liaison and street.
+LIAISONS_DAILY_LOG_HOUR = env_int("LIAISONS_DAILY_LOG_HOUR", 20)
+CELERY_BEAT_SCHEDULE["liaisons-escalate-overdue"] = {
+    "task": "liaisons.tasks.problems_escalate_overdue", "schedule": 15 * 60.0,
+}
+CELERY_BEAT_SCHEDULE["liaisons-daily-log-alerts"] = {
+    "task": "liaisons.tasks.daily_log_alerts_if_due", "schedule": 15 * 60.0,
 }

@@ -16,6 +16,7 @@ urlpatterns = [
     path("jobs/", include("zhifu_reopen.job_urls")),
     path("applications/", include("approvals.urls")),
     path("inspections/", include("inspections.urls")),
+    path("liaisons/", include("liaisons.urls")),
     path("", include("placards.urls")),  # placards/… and the public verify page v/<token>/
     path("admin/", admin.site.urls),
 ]

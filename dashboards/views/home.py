@@ -9,10 +9,11 @@ from approvals.widgets import queue_widget
 from enterprises import selectors as enterprise_selectors
 from enterprises.widgets import liaison_widget
 from inspections.widgets import due_widget
+from liaisons.widgets import firm_widget, liaison_work_widget
 
 # Work blocks contributed by the apps (queues, problems, inspections), in order: each a
 # callable(request) -> dict(title, template, context) | None.
-HOME_WIDGETS = [due_widget, queue_widget, liaison_widget]
+HOME_WIDGETS = [firm_widget, due_widget, queue_widget, liaison_work_widget, liaison_widget]
 
 
 def home(request):

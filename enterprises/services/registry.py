@@ -168,7 +168,7 @@ def survey_visit_record(
         scope.role == Role.STREET_STAFF and enterprise.jurisdiction_id in scope.jurisdiction_ids
     ) or (
         scope.role == Role.LIAISON
-        and enterprise.liaison_assignments.filter(liaison_id=user.pk).exists()
+        and enterprise.liaison_assignments.filter(liaison_id=user.pk, ended_at__isnull=True).exists()
     )
     if not allowed:
         raise DomainError(_("只有本街道工作人员或派驻联络员可以记录走访。"), code="forbidden")

@@ -33,7 +33,8 @@ from ..services.importing import (
 )
 
 IMPORTERS = (Role.STREET_STAFF,)
-ALL_ROLES = tuple(Role.values)
+# Every official's role; the firm's own account opens only its enterprise's page.
+ALL_ROLES = tuple(r for r in Role.values if r != Role.ENTERPRISE)
 
 
 class ImportForm(forms.Form):

@@ -27,7 +27,8 @@ from ..models import Enterprise
 from ..services.registry import duplicate_of, enterprise_create, enterprise_update, survey_visit_record
 from ..validators import credit_code_warning, validate_credit_code
 
-ALL_ROLES = tuple(Role.values)
+# Every official's role; the firm's own account opens only its enterprise's page.
+ALL_ROLES = tuple(r for r in Role.values if r != Role.ENTERPRISE)
 REGISTRARS = (Role.STREET_STAFF,)
 SURVEYORS = (Role.STREET_STAFF, Role.LIAISON)
 
@@ -127,7 +128,7 @@ def enterprise_list(request):
     return render(request, template, context)
 
 
-@roles_required(*ALL_ROLES)
+@roles_required(*ALL_ROLES, Role.ENTERPRISE)
 def enterprise_detail(request, pk: int, *, visit_form=None, status=200):
     enterprise = _get(request.user, pk)
     context = {

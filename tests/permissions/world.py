@@ -7,7 +7,7 @@ from collections.abc import Callable
 from types import SimpleNamespace
 
 from enterprises.models import LiaisonAssignment
-from tests.conftest import PERSONAS, make_persona
+from tests.conftest import PERSONAS, firm_of, make_persona
 from tests.factories import EnterpriseFactory
 
 
@@ -20,6 +20,7 @@ def build_enterprises(world: SimpleNamespace) -> None:
     world.enterprise_xy = EnterpriseFactory(jurisdiction=xy, department=Department.objects.get(code="gxj"))
     world.enterprise_ds = EnterpriseFactory(jurisdiction=ds, department=Department.objects.get(code="swj"))
     LiaisonAssignment.objects.create(liaison=world.users["liaison_xy"], enterprise=world.enterprise_xy)
+    firm_of(world.users["firm_xy"], world.enterprise_xy)
 
 
 def build_jobs(world: SimpleNamespace) -> None:
