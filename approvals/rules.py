@@ -338,6 +338,8 @@ def roles_for(*actions: str) -> tuple[str, ...]:
 
 # Role lists for roles_required, the navigation and the home widgets.
 APPLICATION_ROLES = roles_for("view")
+# The officials' pages (the to-do queue, reminders): the firm's own account reads only its applications.
+OFFICIAL_ROLES = tuple(r for r in APPLICATION_ROLES if r != Role.ENTERPRISE)
 EDITOR_ROLES = roles_for("create", "edit")
 DECIDER_ROLES = roles_for(*DECIDE_ACTIONS)
 SIGNER_ROLE_LIST = roles_for(*SIGN_ACTIONS)

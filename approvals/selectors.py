@@ -43,6 +43,8 @@ def applications_visible(user) -> QuerySet[Application]:
         q |= Q(jurisdiction_id__in=sorted(scope.jurisdiction_ids))
     if scope.department_ids:
         q |= Q(department_id__in=sorted(scope.department_ids))
+    if scope.enterprise_ids:  # the firm's own account: its own applications
+        q |= Q(enterprise_id__in=sorted(scope.enterprise_ids))
     return Application.objects.filter(q)
 
 

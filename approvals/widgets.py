@@ -7,11 +7,12 @@ from django.utils.translation import gettext as _
 from accounts.scope import scope_for
 
 from .queue_rows import queue_rows
-from .selectors import APPLICATION_ROLES, queue_page, reminders_unread
+from .rules import OFFICIAL_ROLES
+from .selectors import queue_page, reminders_unread
 
 
 def queue_widget(request):
-    if scope_for(request.user).role not in APPLICATION_ROLES:
+    if scope_for(request.user).role not in OFFICIAL_ROLES:  # the officials' to-do list, not the firm's
         return None
     page = queue_page(request.user, size=10)
     return {"title": _("复工审批待办"), "template": "approvals/_queue_widget.html",

@@ -6,13 +6,21 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from accounts.models import Notification, Role
 from accounts.scope import scope_for
 from enterprises.models import Enterprise
 
 from . import selectors
 from .models import DailyLog, Problem
 from .rules import daily as daily_rules
+
+ALERT_CODES = ("problem.raised", "problem.escalated", "problem.overdue", "problem.resolved", "problem.follow_up",
+               "daily_log.missing")
+
+
+def alerts_of(user, limit: int = 10) -> list[Notification]:
+    """The user's unread alerts of the liaison work, newest first."""
+    return list(Notification.objects.filter(user=user, read_at__isnull=True, code__in=ALERT_CODES)[:limit])
 
 
 def firm_widget(request):
@@ -27,6 +35,7 @@ def firm_widget(request):
         "enterprise": enterprise, "application": application, "placard": placard, "in_regime": in_regime,
         "logged_today": DailyLog.objects.filter(enterprise=enterprise, day=timezone.localdate()).exists(),
         "problems": list(Problem.objects.filter(enterprise=enterprise).order_by("-created_at")[:10]),
+        "alerts": alerts_of(request.user),
     }}
 
 
@@ -40,4 +49,4 @@ def liaison_work_widget(request):
         .select_related("enterprise").order_by("due_at", "id")[:10])
     data = selectors.completeness(request.user, today)
     return {"title": _("驻企联络"), "template": "liaisons/_work_widget.html", "context": {
-        "problems": problems, "daily": data, "now": timezone.now()}}
+        "problems": problems, "daily": data, "now": timezone.now(), "alerts": alerts_of(request.user)}}

@@ -191,3 +191,26 @@ def client_for(client, personas):
         return c
 
     return make
+
+
+@pytest.fixture
+def firm(personas, enterprise_xy):
+    """enterprise_xy with liaison_xy stationed in it and firm_xy its own account (and 向阳's official and
+    工信局's reviewer there before anything is raised: personas are made on first use)."""
+    personas["staff_xy"], personas["dept_gxj"]
+    LiaisonAssignment.objects.create(liaison=personas["liaison_xy"], enterprise=enterprise_xy)
+    firm_of(personas["firm_xy"], enterprise_xy)
+    return enterprise_xy
+
+
+@pytest.fixture
+def livelihood(personas, xy, gxj):
+    """A livelihood enterprise of 向阳 (it keeps the daily log), liaison_xy's, firm_xy its account."""
+    from enterprises.choices import Category
+
+    personas["staff_xy"]
+    enterprise = EnterpriseFactory(jurisdiction=xy, department=gxj, category=Category.LIVELIHOOD,
+                                   name="烟台民生保障测试食品有限公司")
+    LiaisonAssignment.objects.create(liaison=personas["liaison_xy"], enterprise=enterprise)
+    firm_of(personas["firm_xy"], enterprise)
+    return enterprise

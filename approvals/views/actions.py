@@ -29,7 +29,14 @@ from ..forms import (
     form_errors,
 )
 from ..models import Material
-from ..rules import APPLICATION_ROLES, DECIDER_ROLES, REMINDER_ROLES, SIGNER_ROLE_LIST, roles_for
+from ..rules import (
+    APPLICATION_ROLES,
+    DECIDER_ROLES,
+    OFFICIAL_ROLES,
+    REMINDER_ROLES,
+    SIGNER_ROLE_LIST,
+    roles_for,
+)
 from ..services import applications as filing
 from ..services.chain import decide
 from ..services.deadlines import application_remind
@@ -216,7 +223,7 @@ def remind_view(request, pk: int):
     ), _("已催办。"))
 
 
-@roles_required(*APPLICATION_ROLES)
+@roles_required(*OFFICIAL_ROLES)
 @require_POST
 def reminders_read(request):
     """Mark the user's own reminders read (nobody else's can be touched)."""

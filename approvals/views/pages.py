@@ -55,7 +55,7 @@ def application_list(request):
     })
 
 
-@roles_required(*APPLICATION_ROLES)
+@roles_required(*rules.OFFICIAL_ROLES)
 def queue(request):
     tab = choice_param(request.GET, "tab", ("todo", "done", "escalated"), default="todo", strict=False)
     context = {"tab": tab, "scope": scope_for(request.user)}

@@ -18,7 +18,7 @@ from ..services.accounts import (
     enterprise_account_link,
     enterprise_account_open,
 )
-from .registry import _get
+from .registry import _get, enterprise_detail
 
 
 def _link_page(request, enterprise, user, path: str):
@@ -27,9 +27,10 @@ def _link_page(request, enterprise, user, path: str):
 
 
 def _refused(request, enterprise, exc: DomainError):
+    """The enterprise's page again, with the refusal on it (4xx)."""
     for line in [exc.message, *exc.messages]:
         messages.error(request, line)
-    return redirect(enterprise)
+    return enterprise_detail(request, enterprise.pk, status=403 if exc.code == "forbidden" else exc.status_code)
 
 
 @roles_required(*ACCOUNT_ROLES)

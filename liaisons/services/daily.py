@@ -89,7 +89,7 @@ def daily_log_save(*, actor, enterprise: Enterprise, day: dt.date | None, data: 
                     log.save()
             except IntegrityError:  # pragma: no cover - the enterprise lock serialises writers
                 raise DomainError(_("该日已有填报，请刷新后修改。"), code="conflict") from None
-            audit_record(actor=actor, action="daily_log.record", target=log, enterprise=enterprise,
+            audit_record(actor=actor, action="daily.log", target=log, enterprise=enterprise,
                          after={"day": day.isoformat(), "on_behalf": on_behalf, **cleaned})
             DailyLogGap.objects.filter(enterprise=enterprise, day=day, filled_late_at__isnull=True).update(
                 filled_late_at=timezone.now())
@@ -102,7 +102,7 @@ def daily_log_save(*, actor, enterprise: Enterprise, day: dt.date | None, data: 
                 setattr(log, key, value)
             log.filled_by, log.on_behalf = actor, on_behalf
             log.save()
-            audit_record(actor=actor, action="daily_log.edit", target=log, enterprise=enterprise,
+            audit_record(actor=actor, action="daily.edit", target=log, enterprise=enterprise,
                          before=old, after={**new, "on_behalf": on_behalf})
     return log, created
 
@@ -117,7 +117,7 @@ def regime_change(*, actor, enterprise: Enterprise, add: bool, reason: str) -> E
         rules.require(actor, "regime_add" if add else "regime_remove", enterprise)
         enterprise.daily_log_added = add
         enterprise.save(update_fields=["daily_log_added", "updated_at"])
-        audit_record(actor=actor, action="daily_log.regime_add" if add else "daily_log.regime_remove",
+        audit_record(actor=actor, action="daily.regime_add" if add else "daily.regime_remove",
                      target=enterprise, before={"daily_log_added": not add}, after={"daily_log_added": add},
                      reason=reason[:500])
     return enterprise

@@ -38,9 +38,9 @@ def due_for(category: str, start: dt.datetime) -> dt.datetime:
     return start + dt.timedelta(days=settings.LIAISONS_PROBLEM_DAYS.get(category, 5))
 
 
-def _event(problem: Problem, *, actor, action: str, status_from: str, note: str = "") -> ProblemEvent:
+def _event(problem: Problem, *, actor, step: str, status_from: str, note: str = "") -> ProblemEvent:
     post = actor.post_label() if actor is not None else "系统"  # the record: Chinese
-    return ProblemEvent.objects.create(problem=problem, actor=actor, post=post[:120], action=action,
+    return ProblemEvent.objects.create(problem=problem, actor=actor, post=post[:120], action=step,
                                        status_from=status_from, status_to=problem.status, note=note)
 
 
@@ -128,7 +128,7 @@ def problem_raise(*, actor, enterprise: Enterprise, category: str, description: 
             upload.name = f"problem.{ext}"
             ProblemAttachment.objects.create(problem=problem, file=upload, name=upload.name[:200],
                                              content_type=mime, size=upload.size, uploaded_by=actor)
-        _event(problem, actor=actor, action="follow_up" if follow_up_of else "raise", status_from="",
+        _event(problem, actor=actor, step="follow_up" if follow_up_of else "raise", status_from="",
                note=description[:300])
         audit_record(actor=actor, action="problem.raise", target=problem, enterprise=enterprise, after={
             "category": category, "by_enterprise": problem.raised_by_enterprise,
@@ -139,7 +139,7 @@ def problem_raise(*, actor, enterprise: Enterprise, category: str, description: 
     return problem
 
 
-def _move(problem: Problem, *, actor, action: str, to_status: str, to_owner: str | None = None, note: str = "",
+def _move(problem: Problem, *, actor, step: str, to_status: str, to_owner: str | None = None, note: str = "",
           audit_action: str, now=None) -> Problem:
     now = now or timezone.now()
     before = {"status": problem.status, "owner": problem.owner}
@@ -153,7 +153,7 @@ def _move(problem: Problem, *, actor, action: str, to_status: str, to_owner: str
         problem.resolution_note, problem.resolved_at, problem.resolved_by = note, now, actor
         fields += ["resolution_note", "resolved_at", "resolved_by"]
     problem.save(update_fields=fields)
-    _event(problem, actor=actor, action=action, status_from=before["status"], note=note)
+    _event(problem, actor=actor, step=step, status_from=before["status"], note=note)
     audit_record(actor=actor, action=audit_action, target=problem, enterprise=problem.enterprise, before=before,
                  after={"status": problem.status, "owner": problem.owner}, reason=note,
                  **({} if actor is not None else {"post": "系统"}))
@@ -177,8 +177,9 @@ def _steps() -> dict[str, Step]:
     }
 
 
-def problem_act(*, actor, problem: Problem, action: str, note: str = "") -> Problem:
+def problem_act(*, actor, problem: Problem, act: str, note: str = "") -> Problem:
     """The owner's work on a problem: ``start``, ``escalate_department``, ``escalate_task_force``, ``resolve``."""
+    action = act
     step = _steps().get(action)
     if step is None:
         raise DomainError(_("请选择办理事项。"), code="invalid")
@@ -186,7 +187,7 @@ def problem_act(*, actor, problem: Problem, action: str, note: str = "") -> Prob
         problem = _lock(problem)
         rules.require(actor, action, problem)
         note = _note(note, required=step.note_required, message=step.note_message)
-        _move(problem, actor=actor, action=action, to_status=step.to_status, to_owner=step.to_owner, note=note,
+        _move(problem, actor=actor, step=action, to_status=step.to_status, to_owner=step.to_owner, note=note,
               audit_action=f"problem.{action}")
         if action.startswith("escalate"):
             notify(owners_of(problem), code="problem.escalated", data=_data(problem), link=problem.get_absolute_url())
@@ -209,7 +210,7 @@ def problem_rate(*, actor, problem: Problem, rating: str, comment: str = "") -> 
         rules.require(actor, "rate", problem)
         problem.rating, problem.rating_comment, problem.rated_at = rating, comment, timezone.now()
         problem.save(update_fields=["rating", "rating_comment", "rated_at", "updated_at"])
-        _event(problem, actor=actor, action="rate", status_from=problem.status,
+        _event(problem, actor=actor, step="rate", status_from=problem.status,
                note=f"{problem.get_rating_display()} {comment}".strip())
         audit_record(actor=actor, action="problem.rate", target=problem, enterprise=problem.enterprise,
                      after={"rating": rating}, reason=comment)
@@ -240,7 +241,7 @@ def problems_escalate_overdue(*, now=None) -> int:
             to_owner = OWN.DEPARTMENT if problem.owner == OWN.STREET and problem.department_id else OWN.TASK_FORCE
             note = _("超过办理期限（%(due)s）未办结，系统自动上报。") % {
                 "due": timezone.localtime(problem.due_at).strftime("%Y-%m-%d %H:%M")}
-            _move(problem, actor=None, action="auto_escalate", to_status=S.ESCALATED, to_owner=to_owner, note=note,
+            _move(problem, actor=None, step="auto_escalate", to_status=S.ESCALATED, to_owner=to_owner, note=note,
                   audit_action="problem.auto_escalate", now=now)
             notify(owners_of(problem), code="problem.overdue", data=_data(problem), link=problem.get_absolute_url())
             moved += 1

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import roles_required
 from accounts.models import Role, User
+from enterprises.views.registry import enterprise_detail
 from zhifu_reopen.errors import DomainError
 from zhifu_reopen.params import id_param, text_param
 
@@ -29,9 +30,10 @@ def _liaison(pk: int | None) -> User | None:
 
 
 def _back_to_enterprise(request, enterprise, exc: DomainError):
+    """The enterprise's page again, with the refusal on it (4xx)."""
     for line in [exc.message, *exc.messages]:
         messages.error(request, line)
-    return redirect(enterprise)
+    return enterprise_detail(request, enterprise.pk, status=403 if exc.code == "forbidden" else exc.status_code)
 
 
 @roles_required(*ASSIGNER_ROLES)

@@ -138,7 +138,7 @@ def problem_act_view(request, pk: int):
     problem = _get(request.user, pk)
     action = choice_param(request.POST, "action", rules.WORK_ACTIONS, strict=False)
     try:
-        problem_act(actor=request.user, problem=problem, action=action,
+        problem_act(actor=request.user, problem=problem, act=action,
                     note=text_param(request.POST, "note", max_length=2000))
     except DomainError as exc:
         status = 403 if exc.code == "forbidden" else exc.status_code

@@ -459,4 +459,4 @@ def test_the_table_answers_in_the_users_language(walkers, xy, gxj):
     with translation.override("en"):
         verdict = rules.may(walkers["dept_gxj"], "submit", app)
     assert not verdict and verdict.code == "forbidden" and verdict.check == "who"
-    assert verdict.reason == "Only staff of the firm's street/park can handle this."
+    assert verdict.reason == "Only the enterprise itself or an official of its street or park may file a reopening application."

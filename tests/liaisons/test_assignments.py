@@ -6,9 +6,9 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from accounts.models import Role
+from accounts.services import user_create
 from enterprises.models import Enterprise, LiaisonAssignment
 from liaisons.services.assignments import liaison_assign, liaison_handover, liaison_unassign
-from accounts.services import user_create
 from tests.factories import EnterpriseFactory
 from zhifu_reopen.errors import DomainError
 from zhifu_reopen.models import AuditEntry

@@ -28,7 +28,7 @@ def test_firm_logs_its_day_and_liaison_logs_on_behalf(personas, livelihood):
     yesterday = today - dt.timedelta(days=1)
     log2, _ = daily_log_save(actor=personas["liaison_xy"], enterprise=livelihood, day=yesterday, data=ENTRY)
     assert log2.on_behalf
-    assert AuditEntry.objects.filter(action="daily_log.record").count() == 2
+    assert AuditEntry.objects.filter(action="daily.log").count() == 2
 
 
 def test_second_entry_is_an_audited_edit(personas, livelihood):
@@ -37,7 +37,7 @@ def test_second_entry_is_an_audited_edit(personas, livelihood):
     log, created = daily_log_save(actor=personas["firm_xy"], enterprise=livelihood, day=today,
                                   data={**ENTRY, "checked_count": "15"})
     assert not created and log.checked_count == 15 and DailyLog.objects.count() == 1
-    edit = AuditEntry.objects.get(action="daily_log.edit")
+    edit = AuditEntry.objects.get(action="daily.edit")
     assert edit.before == {"checked_count": 12} and edit.after["checked_count"] == 15
 
 
@@ -53,7 +53,7 @@ def test_refusals_write_nothing(personas, livelihood, day_offset, data, message)
     with pytest.raises(DomainError) as exc:
         daily_log_save(actor=personas["firm_xy"], enterprise=livelihood, day=day, data=data)
     assert any(message in m for m in exc.value.messages)
-    assert not DailyLog.objects.exists() and not AuditEntry.objects.filter(action__startswith="daily_log").exists()
+    assert not DailyLog.objects.exists() and not AuditEntry.objects.filter(action__startswith="daily.").exists()
 
 
 def test_outside_regime_and_scope_refused(personas, firm, livelihood, enterprise_ds):
@@ -75,7 +75,7 @@ def test_street_adds_and_removes_a_firm(personas, firm):
     regime_change(actor=personas["staff_xy"], enterprise=firm, add=True, reason="食堂对外供餐")
     daily_log_save(actor=personas["firm_xy"], enterprise=firm, day=timezone.localdate(), data=ENTRY)
     regime_change(actor=personas["staff_xy"], enterprise=firm, add=False, reason="停止供餐")
-    assert AuditEntry.objects.filter(action__in=["daily_log.regime_add", "daily_log.regime_remove"]).count() == 2
+    assert AuditEntry.objects.filter(action__in=["daily.regime_add", "daily.regime_remove"]).count() == 2
 
 
 def test_livelihood_stays_in_regime(personas, livelihood):

@@ -65,19 +65,19 @@ def test_out_of_scope_cannot_raise(personas, firm, enterprise_ds):
 
 def test_escalate_resolve_rate_unsatisfied_reopens_follow_up(personas, firm):
     problem = raise_one(personas["firm_xy"], firm)
-    problem_act(actor=personas["liaison_xy"], problem=problem, action="start")
+    problem_act(actor=personas["liaison_xy"], problem=problem, act="start")
     with pytest.raises(DomainError, match="上报理由"):
-        problem_act(actor=personas["liaison_xy"], problem=problem, action="escalate_department")
-    problem_act(actor=personas["liaison_xy"], problem=problem, action="escalate_department", note="需工信局协调口罩")
+        problem_act(actor=personas["liaison_xy"], problem=problem, act="escalate_department")
+    problem_act(actor=personas["liaison_xy"], problem=problem, act="escalate_department", note="需工信局协调口罩")
     problem.refresh_from_db()
     assert (problem.status, problem.owner) == (S.ESCALATED, OWN.DEPARTMENT)
     with pytest.raises(DomainError, match="已上报"):  # the street no longer owns it
-        problem_act(actor=personas["liaison_xy"], problem=problem, action="resolve", note="x")
+        problem_act(actor=personas["liaison_xy"], problem=problem, act="resolve", note="x")
     with pytest.raises(DomainError, match="办理结果"):
-        problem_act(actor=personas["dept_gxj"], problem=problem, action="resolve")
+        problem_act(actor=personas["dept_gxj"], problem=problem, act="resolve")
     with pytest.raises(DomainError):
         problem_rate(actor=personas["firm_xy"], problem=problem, rating="satisfied")  # not resolved yet
-    problem_act(actor=personas["dept_gxj"], problem=problem, action="resolve", note="已调拨口罩2000只")
+    problem_act(actor=personas["dept_gxj"], problem=problem, act="resolve", note="已调拨口罩2000只")
     problem.refresh_from_db()
     assert problem.status == S.RESOLVED and problem.resolved_by == personas["dept_gxj"]
     assert Notification.objects.filter(user=personas["firm_xy"], code="problem.resolved").exists()
@@ -102,9 +102,9 @@ def test_enterprise_without_department_goes_to_task_force(personas, firm):
     firm.save()
     problem = raise_one(personas["liaison_xy"], firm)
     with pytest.raises(DomainError, match="没有主管部门"):
-        problem_act(actor=personas["liaison_xy"], problem=problem, action="escalate_department", note="x")
-    problem_act(actor=personas["staff_xy"], problem=problem, action="escalate_task_force", note="资金问题")
-    problem_act(actor=personas["taskforce"], problem=problem, action="resolve", note="已协调贷款")
+        problem_act(actor=personas["liaison_xy"], problem=problem, act="escalate_department", note="x")
+    problem_act(actor=personas["staff_xy"], problem=problem, act="escalate_task_force", note="资金问题")
+    problem_act(actor=personas["taskforce"], problem=problem, act="resolve", note="已协调贷款")
     assert Problem.objects.get().status == S.RESOLVED
 
 
@@ -148,7 +148,7 @@ def test_rule_walk(personas, firm, state):
         for name in PERSONAS:
             user = personas[name]
             allowed = rules.may(user, action, problem).allowed
-            done = outcome(lambda: problem_act(actor=user, problem=problem, action=action, note="理由"))  # noqa: B023
+            done = outcome(lambda: problem_act(actor=user, problem=problem, act=action, note="理由"))  # noqa: B023
             assert done == allowed, (state, action, name)
             assert allowed == (name in EXPECTED.get((state, action), set())), (state, action, name)
     viewers = {"firm_xy", "liaison_xy", "staff_xy", "secretary_xy", "director_xy", "dept_gxj", "taskforce"}

@@ -172,3 +172,16 @@ CASES = [
          allowed={"taskforce": 302, "secretary_xy": 302, "director_xy": 302, "secretary_ds": 404,
                   "director_ds": 404}),
 ]
+
+
+# The firm's own account (its enterprise is the world's 向阳 enterprise, which has no application here):
+# it lists its applications and takes the roster template; every other application is not its own (404);
+# the officials' queue and reminders are not for it (403).
+FIRM_404 = {"approvals:detail", "approvals:material_download", "approvals:create", "approvals:edit",
+            "approvals:material_upload", "approvals:employee_add", "approvals:roster_import",
+            "approvals:employee_remove", "approvals:submit"}
+for _case in CASES:
+    if _case.url in ("approvals:list", "approvals:roster_template"):
+        _case.allowed.setdefault("firm_xy", 200)
+    elif _case.url in FIRM_404:
+        _case.allowed.setdefault("firm_xy", 404)

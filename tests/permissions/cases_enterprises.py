@@ -1,9 +1,12 @@
 from tests.permissions.spec import ALL_PERSONAS, STREET_DS, STREET_XY, Case, each
 
 EVERYONE = each(ALL_PERSONAS, 200)
+# Every official: the firm's own account opens only its enterprise's page (and the home page).
+OFFICIALS = each((p for p in ALL_PERSONAS if p != "firm_xy"), 200)
 # Who sees the 向阳 enterprise (工信局): its street, its department, the task force, the district patrol
 # team, the 向阳 joint team and its liaison.
-SEES_ENTERPRISE_XY = each((*STREET_XY, "dept_gxj", "taskforce", "inspector_d1", "inspector_xy", "liaison_xy"), 200)
+SEES_ENTERPRISE_XY = each((*STREET_XY, "dept_gxj", "taskforce", "inspector_d1", "inspector_xy", "liaison_xy",
+                           "firm_xy"), 200)
 COVERAGE_ROLES = each((*STREET_XY, *STREET_DS, "taskforce"), 200)
 
 
@@ -21,8 +24,8 @@ def enterprise_data(world):
 
 CASES = [
     Case("home", allowed=EVERYONE),
-    Case("enterprises:list", allowed=EVERYONE),
-    Case("enterprises:list", allowed=EVERYONE, query="jurisdiction=1&scale=small&q=%E7%83%9F"),
+    Case("enterprises:list", allowed=OFFICIALS),
+    Case("enterprises:list", allowed=OFFICIALS, query="jurisdiction=1&scale=small&q=%E7%83%9F"),
     Case("enterprises:detail", args=lambda w: [w.enterprise_xy.pk], allowed=SEES_ENTERPRISE_XY, default=404),
     Case("enterprises:detail", args=lambda w: [w.enterprise_ds.pk], default=404,
          allowed=each((*STREET_DS, "dept_swj", "taskforce", "inspector_d1", "inspector_ds"), 200)),

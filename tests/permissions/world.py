@@ -78,3 +78,12 @@ def build_inspections(world: SimpleNamespace) -> None:
 
 # Built only for the cases of the pages that need them (a patrol record costs photos and a checklist).
 WORLD_BUILDERS_FOR["inspections:"] = build_inspections
+
+
+def build_liaisons(world: SimpleNamespace) -> None:
+    from tests.permissions.cases_liaisons import build_liaisons as build
+
+    build(world)
+
+
+WORLD_BUILDERS_FOR["liaisons:"] = build_liaisons

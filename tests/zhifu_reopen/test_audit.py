@@ -37,7 +37,7 @@ def _recorded_action_codes() -> set[str]:
 
     root = Path(__file__).resolve().parents[2]
     codes = set()
-    for app in ("accounts", "approvals", "enterprises", "inspections", "placards", "zhifu_reopen"):
+    for app in ("accounts", "approvals", "enterprises", "inspections", "liaisons", "placards", "zhifu_reopen"):
         for path in (root / app).rglob("*.py"):
             if "management" in path.parts:  # argparse's action="store_true"
                 continue

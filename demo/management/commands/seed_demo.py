@@ -11,6 +11,7 @@ from approvals.demo import seed as seed_approvals
 from enterprises.demo import seed_registry
 from enterprises.models import Enterprise
 from inspections.demo import seed_patrols
+from liaisons.demo import DEMO_FIRM_ACCOUNTS, seed_liaisons
 from org.seed import org_ensure
 from placards.demo import seed_placards
 
@@ -43,7 +44,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"已生成 {created} 家企业。"))
         seed_approvals(self.stdout)  # applications in every state, both chains, every category
         seed_placards(self.stdout)  # the placards of the approved demo applications
-        seed_patrols(self.stdout)  # last: teams' members, inspections, findings, orders, stop-works, due lists
+        seed_patrols(self.stdout)  # teams' members, inspections, findings, orders, stop-works, due lists
+        seed_liaisons(self.stdout, password=DEMO_PASSWORD)  # liaisons and their firms, firm accounts, problems, logs
         self.print_accounts()
 
     def print_accounts(self):
@@ -51,3 +53,5 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'admin':<14} 系统管理员（超级用户）")
         for username, role, full_name, _where in DEMO_USERS:
             self.stdout.write(f"  {username:<14} {Role(role).label:<12} {full_name}")
+        for mobile, full_name in DEMO_FIRM_ACCOUNTS:
+            self.stdout.write(f"  {mobile:<14} {Role.ENTERPRISE.label:<12} {full_name}")
