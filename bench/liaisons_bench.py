@@ -56,8 +56,11 @@ def add_logs(first_day_back: int, days: int, *, today_share: float = 0.0) -> flo
     days ago (and for ``today_share`` of them today)."""
     from django.db import connection, transaction
 
+    from django.utils import timezone
+
     from accounts.models import User
 
+    today = timezone.localdate()  # the page's today (the server's zone, not the database's)
     user = User.objects.filter(role="liaison").order_by("pk").values_list("pk", flat=True).first()
     start = time.perf_counter()
     regime = ("(category = 'livelihood' OR daily_log_added) AND operating_status NOT IN ('ceased', 'closed')")
@@ -65,19 +68,19 @@ def add_logs(first_day_back: int, days: int, *, today_share: float = 0.0) -> flo
         cursor.execute(f"""
             INSERT INTO liaisons_dailylog (enterprise_id, day, checked_count, anomaly_count, anomaly_action,
                 disinfection_times, disinfection_areas, filled_by_id, on_behalf, created_at, updated_at)
-            SELECT e.id, current_date - d, 10, 0, '', 2, %s, %s, true, now(), now()
+            SELECT e.id, %s::date - d, 10, 0, '', 2, %s, %s, true, now(), now()
             FROM enterprises_enterprise e, generate_series(%s, %s) d
             WHERE {regime}
             ON CONFLICT DO NOTHING
-        """, [BENCH_AREAS, user, first_day_back, first_day_back + days - 1])
+        """, [today, BENCH_AREAS, user, first_day_back, first_day_back + days - 1])
         if today_share:
             cursor.execute(f"""
                 INSERT INTO liaisons_dailylog (enterprise_id, day, checked_count, anomaly_count, anomaly_action,
                     disinfection_times, disinfection_areas, filled_by_id, on_behalf, created_at, updated_at)
-                SELECT e.id, current_date, 10, 0, '', 2, %s, %s, true, now(), now()
+                SELECT e.id, %s::date, 10, 0, '', 2, %s, %s, true, now(), now()
                 FROM enterprises_enterprise e WHERE {regime} AND e.id %% 10 < %s
                 ON CONFLICT DO NOTHING
-            """, [BENCH_AREAS, user, int(today_share * 10)])
+            """, [today, BENCH_AREAS, user, int(today_share * 10)])
         cursor.execute("ANALYZE liaisons_dailylog")
     return time.perf_counter() - start
 

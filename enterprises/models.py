@@ -93,6 +93,10 @@ class Enterprise(models.Model):
             models.Index(fields=["jurisdiction", "name", "id"], name="ent_juris_name_id"),
             models.Index(fields=["department", "name", "id"], name="ent_dept_name_id"),
             models.Index(fields=["jurisdiction", "last_visited_on"], name="ent_juris_visited"),
+            # The daily-log regime of a street (liaisons.models.daily_regime_q), in name order: a street's
+            # completeness page reads its few hundred regime firms, not its thousands.
+            models.Index(fields=["jurisdiction", "name", "id"], name="ent_daily_regime",
+                         condition=Q(category="livelihood") | Q(daily_log_added=True)),
         ]
 
     def __str__(self) -> str:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from tests.permissions.spec import ALL_PERSONAS, STREET_DS, STREET_XY, Case, each
 
 APPROVERS = (*STREET_XY, *STREET_DS, "dept_gxj", "dept_swj", "taskforce")
-OUTSIDERS = tuple(p for p in ALL_PERSONAS if p not in APPROVERS)  # inspectors, liaison
+OUTSIDERS = tuple(p for p in ALL_PERSONAS if p not in APPROVERS and p != "firm_xy")  # inspectors, liaison
 EVERY_APPROVER = each(APPROVERS, 200)
 # A 向阳 application of a 工信局 enterprise: its street, 工信局 and the task force see it; 东山 and 商务局 do not.
 SEES_XY = {**each((*STREET_XY, "dept_gxj", "taskforce"), 200), **each((*STREET_DS, "dept_swj"), 404),
@@ -180,8 +180,8 @@ CASES = [
 FIRM_404 = {"approvals:detail", "approvals:material_download", "approvals:create", "approvals:edit",
             "approvals:material_upload", "approvals:employee_add", "approvals:roster_import",
             "approvals:employee_remove", "approvals:submit"}
-for _case in CASES:
+for _case in CASES:  # (each case its own dict: several share one)
     if _case.url in ("approvals:list", "approvals:roster_template"):
-        _case.allowed.setdefault("firm_xy", 200)
+        _case.allowed = {**_case.allowed, "firm_xy": 200}
     elif _case.url in FIRM_404:
-        _case.allowed.setdefault("firm_xy", 404)
+        _case.allowed = {**_case.allowed, "firm_xy": 404}
