@@ -105,7 +105,8 @@ def seed_liaisons(stdout, *, password: str) -> None:
         liaisons = _liaisons(max(1, round(total / FIRMS_PER_LIAISON)), password)
         assigned = _assign([liaison, *[u for u in liaisons if u.pk != liaison.pk]])
         mine = list(Enterprise.objects.filter(liaison_assignments__liaison=liaison,
-                                              liaison_assignments__ended_at__isnull=True)
+                                              liaison_assignments__ended_at__isnull=True,
+                                              jurisdiction__code="370602001")  # staff_xy's street
                     .order_by("-category", "id"))
         livelihood = [e for e in mine if e.category == Category.LIVELIHOOD] or mine
         firms = []
