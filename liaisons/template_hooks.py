@@ -8,6 +8,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from markupsafe import Markup
 
+from accounts.models import Role
+from enterprises.models import LiaisonAssignment
 from enterprises.services import accounts as firm_accounts
 
 from . import selectors
@@ -42,3 +44,12 @@ def enterprise_liaison(request, enterprise) -> Markup:
         "account": firm_accounts.account_of(enterprise),
     }
     return Markup(render_to_string("liaisons/_enterprise.html", context, request=request))
+
+
+def person_liaison(request, person) -> Markup:
+    """``{{ person_liaison(request, person) }}`` on the people pages: a liaison's firms (how many) and the
+    way to their list and the handover."""
+    if person.role != Role.LIAISON:
+        return Markup()
+    count = LiaisonAssignment.objects.filter(liaison=person, ended_at__isnull=True).count()
+    return Markup(render_to_string("liaisons/_person.html", {"person": person, "count": count}, request=request))

@@ -115,6 +115,7 @@ TEMPLATES = [
                 "inspection_start_button": "inspections.template_hooks.inspection_start_button",
                 "enterprise_enforcement": "inspections.template_hooks.enterprise_enforcement",
                 "enterprise_liaison": "liaisons.template_hooks.enterprise_liaison",
+                "person_liaison": "liaisons.template_hooks.person_liaison",
             },
         },
     },

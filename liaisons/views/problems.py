@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import roles_required
 from accounts.models import Role
+from accounts.scope import scope_for
 from zhifu_reopen.errors import DomainError
 from zhifu_reopen.export import xlsx_build, xlsx_filename, xlsx_response
 from zhifu_reopen.params import choice_param, id_param, int_param, text_param
@@ -37,6 +38,16 @@ def _filter(params) -> selectors.ProblemFilter:
     )
 
 
+def streets_for(user) -> list:
+    """The streets a list may be narrowed to: every street for the district, the user's own otherwise."""
+    from org.models import Jurisdiction
+
+    scope = scope_for(user)
+    if not (scope.district or len(scope.jurisdiction_ids) > 1):
+        return []
+    return list(scope.filter_jurisdictions(Jurisdiction.objects.order_by("code")))
+
+
 @roles_required(*rules.PROBLEM_ROLES)
 @require_GET
 def problem_list(request):
@@ -51,6 +62,7 @@ def problem_list(request):
         "counts": selectors.problem_counts(request.user), "params": params.urlencode(),
         "statuses": Problem.Status.choices, "owners": Problem.Owner.choices, "categories": ProblemCategory.choices,
         "may_raise": request.user.role in rules.RAISER_ROLES,
+        "streets": streets_for(request.user),
     })
 
 
