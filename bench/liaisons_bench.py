@@ -55,7 +55,6 @@ def add_logs(first_day_back: int, days: int, *, today_share: float = 0.0) -> flo
     """INSERT … SELECT a log for every regime enterprise on each of ``days`` days ending ``first_day_back``
     days ago (and for ``today_share`` of them today)."""
     from django.db import connection, transaction
-
     from django.utils import timezone
 
     from accounts.models import User
