@@ -9,6 +9,8 @@ from .http import may_open
 # placards.rules …), so a menu never offers a page that refuses its user.
 NAV_ITEMS = [
     (_("首页"), "home"),
+    (_("统计"), "dashboard"),
+    (_("日报"), "reports"),
     (_("企业名录"), "enterprises:list"),
     (_("走访覆盖"), "enterprises:coverage"),
     (_("批量导入"), "enterprises:import"),

@@ -1,5 +1,14 @@
 from django.urls import path
 
-from .views import home
+from .views import dashboard, home, reports
 
-urlpatterns = [path("", home.home, name="home")]
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/refresh/", dashboard.refresh, name="dashboard_refresh"),
+    path("dashboard/lists/<slug:key>/", dashboard.list_view, name="dashboard_list"),
+    path("dashboard/lists/<slug:key>/export/", dashboard.list_export, name="dashboard_export"),
+    path("reports/", reports.report_list, name="reports"),
+    path("reports/make/", reports.report_make, name="report_make"),
+    path("reports/<int:pk>/<slug:fmt>/", reports.report_file, name="report_file"),
+]

@@ -85,6 +85,7 @@ ACTION_LABELS = {
     "problem.resolve": gettext_lazy("企业诉求办结"),
     "problem.rate": gettext_lazy("企业评价诉求办理结果"),
     "daily.log": gettext_lazy("填报日检查日消毒"),
+    "report.make": gettext_lazy("生成日报"),
     "daily.edit": gettext_lazy("修改日检查日消毒"),
     "daily.regime_add": gettext_lazy("纳入日检查日消毒"),
     "daily.regime_remove": gettext_lazy("移出日检查日消毒"),

@@ -315,3 +315,14 @@ CELERY_BEAT_SCHEDULE["liaisons-escalate-overdue"] = {
 CELERY_BEAT_SCHEDULE["liaisons-daily-log-alerts"] = {
     "task": "liaisons.tasks.daily_log_alerts_if_due", "schedule": 15 * 60.0,
 }
+
+# Dashboards (dashboards): the summary tables are refreshed on beat every DASHBOARDS_REFRESH_SECONDS (and on
+# demand); a figure older than twice that is shown as stale. The daily report is made at 08:00.
+DASHBOARDS_REFRESH_SECONDS = env_int("DASHBOARDS_REFRESH_SECONDS", 300)
+DASHBOARDS_DAILY_REPORT_HOUR = env_int("DASHBOARDS_DAILY_REPORT_HOUR", 8)
+CELERY_BEAT_SCHEDULE["dashboards-summaries"] = {
+    "task": "dashboards.tasks.summaries_refresh", "schedule": float(DASHBOARDS_REFRESH_SECONDS),
+}
+CELERY_BEAT_SCHEDULE["dashboards-daily-report"] = {
+    "task": "dashboards.tasks.daily_report_if_due", "schedule": 15 * 60.0,
+}

@@ -87,3 +87,13 @@ def build_liaisons(world: SimpleNamespace) -> None:
 
 
 WORLD_BUILDERS_FOR["liaisons:"] = build_liaisons
+
+
+def build_dashboards(world: SimpleNamespace) -> None:
+    from tests.permissions.cases_dashboards import build_dashboards as build
+
+    build(world)
+
+
+WORLD_BUILDERS_FOR["dashboard"] = build_dashboards  # dashboard, dashboard_list …
+WORLD_BUILDERS_FOR["report"] = build_dashboards  # reports, report_make, report_file

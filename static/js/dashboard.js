@@ -1,0 +1,42 @@
+/* Draws the dashboard's charts with ECharts (vendored) from the JSON the page carries; every chart's numbers
+   are also in the table beside it, so the page reads without JavaScript. */
+(function () {
+  "use strict";
+  var holder = document.getElementById("chart-data");
+  if (!holder || !window.echarts) return;
+  var data = JSON.parse(holder.textContent);
+  var L = data.labels;
+  var charts = [];
+
+  function draw(id, option) {
+    var el = document.getElementById(id);
+    if (!el) return;
+    var chart = window.echarts.init(el, null, {renderer: "svg"});
+    chart.setOption(Object.assign({animation: false, grid: {left: 8, right: 16, top: 28, bottom: 8, containLabel: true},
+                                   tooltip: {trigger: "axis"}}, option));
+    charts.push(chart);
+  }
+
+  var ranking = data.ranking.slice(0, 20);
+  draw("chart-ranking", {
+    xAxis: {type: "value", max: 100}, yAxis: {type: "category", inverse: true, data: ranking.map(function (r) { return r[0]; })},
+    series: [{type: "bar", name: L.rate, data: ranking.map(function (r) { return r[1]; }), label: {show: true, position: "right"}}]
+  });
+  draw("chart-category", {
+    legend: {top: 0}, xAxis: {type: "category", data: data.category.map(function (r) { return r[0]; }), axisLabel: {interval: 0}},
+    yAxis: {type: "value"},
+    series: [{type: "bar", name: L.registered, data: data.category.map(function (r) { return r[1]; })},
+             {type: "bar", name: L.reopened, data: data.category.map(function (r) { return r[2]; })}]
+  });
+  // The funnel as bars in order (stages are not always nested: a funnel shape would mislead).
+  draw("chart-funnel", {
+    xAxis: {type: "value"}, yAxis: {type: "category", inverse: true, data: data.funnel.map(function (r) { return r[0]; })},
+    series: [{type: "bar", data: data.funnel.map(function (r) { return r[1]; }), label: {show: true, position: "right"}}]
+  });
+  draw("chart-trend", {
+    legend: {top: 0}, xAxis: {type: "category", data: data.trend.map(function (r) { return r[0]; })}, yAxis: {type: "value"},
+    series: [{type: "line", name: L.approvals, data: data.trend.map(function (r) { return r[1]; })},
+             {type: "line", name: L.reopenings, data: data.trend.map(function (r) { return r[2]; })}]
+  });
+  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+})();
