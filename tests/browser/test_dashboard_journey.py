@@ -5,6 +5,7 @@ and at 375 px (charts drawn, no sideways scroll)."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -37,12 +38,12 @@ def test_task_force_reads_drills_exports_and_downloads(new_page, login, shot, pe
     assert "共 2 条" in page.locator("#list-count").inner_text()
     with page.expect_download() as download:
         page.click("#list-export")
-    sheet = load_workbook(io.BytesIO(open(download.value.path(), "rb").read())).active
+    sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
     assert sheet.max_row == 3 and "烟台统计测试" in sheet.cell(2, 1).value
     page.goto(f"{live_server.url}/reports/")
     with page.expect_download() as report:
         page.locator("#reports a", has_text="PDF").first.click()
-    assert open(report.value.path(), "rb").read(4) == b"%PDF"
+    assert Path(report.value.path()).read_bytes()[:4] == b"%PDF"
 
     phone = new_page(viewport=(375, 812))
     login(phone, personas["taskforce"])
