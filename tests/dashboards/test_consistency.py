@@ -93,7 +93,7 @@ def test_definitions_on_hand_made_cases(personas, xy, gxj):
 
     ceased = EnterpriseFactory(jurisdiction=xy, operating_status=OperatingStatus.CEASED, employee_count=10)
     stopped = EnterpriseFactory(jurisdiction=xy, operating_status=OperatingStatus.CLOSED, employee_count=10)
-    reopened = EnterpriseFactory(jurisdiction=xy, operating_status=OperatingStatus.REOPENED, employee_count=20,
+    EnterpriseFactory(jurisdiction=xy, operating_status=OperatingStatus.REOPENED, employee_count=20,
                                  category="key_backbone", output_over_100m=True)
     waiting = EnterpriseFactory(jurisdiction=xy, operating_status=OperatingStatus.NOT_REOPENED)
     kpi = build()[street_scope(xy.pk)]["kpi"]
