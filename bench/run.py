@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--enterprises", type=int, default=40_736, help="district-scale enterprises (40,736)")
     parser.add_argument("--grow-to", type=int, default=407_360, help="enterprises for the growth figure (407,360)")
     parser.add_argument("--rounds", type=int, default=80, help="timed requests per list case")
-    parser.add_argument("--only", default="", help="comma list: list,growth,import,approvals,placards,due,daily")
+    parser.add_argument("--only", default="", help="comma list: list,growth,import,approvals,placards,due,daily,dashboard")
     parser.add_argument("--keep-db", action="store_true", help="reuse the database as it is (no reseed)")
     args = parser.parse_args(argv)
     only = set(filter(None, args.only.split(",")))
@@ -122,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     if wanted("import"):
         with tempfile.TemporaryDirectory(prefix="zhifu-bench-") as tmpdir:
             _module("import_bench", lambda m: m.run(tmpdir), results)
+
+    if wanted("dashboard"):  # grows the registry to city scale itself (the growth figure below reuses it)
+        _module("dashboards_bench", lambda m: m.run(grow_to=args.grow_to), results)
 
     if wanted("growth") and base_medians:
         try:

@@ -8,6 +8,7 @@ from django.test.utils import override_settings
 from accounts.demo import DEMO_PASSWORD, DEMO_USERS, ensure_users
 from accounts.models import Role
 from approvals.demo import seed as seed_approvals
+from dashboards.demo import seed_history
 from enterprises.demo import seed_registry
 from enterprises.models import Enterprise
 from inspections.demo import seed_patrols
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         seed_placards(self.stdout)  # the placards of the approved demo applications
         seed_patrols(self.stdout)  # teams' members, inspections, findings, orders, stop-works, due lists
         seed_liaisons(self.stdout, password=DEMO_PASSWORD)  # liaisons and their firms, firm accounts, problems, logs
+        seed_history(self.stdout)  # last: weeks of history for the figures, the summaries, two daily reports
         self.print_accounts()
 
     def print_accounts(self):
