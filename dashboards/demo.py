@@ -36,6 +36,9 @@ def seed_history(stdout) -> None:
         Problem.objects.filter(pk=problem.pk).update(created_at=F("created_at") - back,
                                                       resolved_at=F("resolved_at") - back / 2, due_at=F("due_at") - back)
     today = timezone.localdate(now)
-    daily_report_make(day=today - dt.timedelta(days=1))
+    yesterday = today - dt.timedelta(days=1)
+    # Yesterday's report as of yesterday evening (the figures that depend on time — coverage, the trend, the
+    # deadlines — move; the statuses are today's: the demo has no history of them).
+    daily_report_make(day=yesterday, now=timezone.make_aware(dt.datetime.combine(yesterday, dt.time(20))))
     report = daily_report_make(day=today)
     stdout.write(f"已分散 {moved} 份申请到近{WEEKS}周，生成日报 {report.day.isoformat()}。")

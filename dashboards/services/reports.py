@@ -123,10 +123,10 @@ def pdf_bytes(data: dict, *, only: str | None = None) -> bytes:
     return out.getvalue()
 
 
-def daily_report_make(*, day: dt.date | None = None, actor=None) -> DailyReport:
-    """Refresh the figures and (re)make the report of ``day`` (today by default)."""
-    day = day or timezone.localdate()
-    summaries_refresh()
+def daily_report_make(*, day: dt.date | None = None, actor=None, now=None) -> DailyReport:
+    """Refresh the figures (as of ``now``) and (re)make the report of ``day`` (today by default)."""
+    day = day or timezone.localdate(now)
+    summaries_refresh(now=now)
     data = report_data(day)
     xlsx, pdf = xlsx_bytes(data), pdf_bytes(data)
     with transaction.atomic():
