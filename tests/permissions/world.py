@@ -95,5 +95,11 @@ def build_dashboards(world: SimpleNamespace) -> None:
     build(world)
 
 
-WORLD_BUILDERS_FOR["dashboard"] = build_dashboards  # dashboard, dashboard_list …
+def build_summaries(world: SimpleNamespace) -> None:
+    from dashboards.services.summaries import summaries_refresh
+
+    summaries_refresh()
+
+
+WORLD_BUILDERS_FOR["dashboard"] = build_summaries  # dashboard, dashboard_list …: the figures, no report
 WORLD_BUILDERS_FOR["report"] = build_dashboards  # reports, report_make, report_file
