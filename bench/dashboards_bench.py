@@ -100,7 +100,8 @@ def run(*, rounds: int = 40, grow_to: int = 407_360) -> list[dict]:
         add_applications(APPLICATIONS * (GROWTH - 1), serial_start=30_000_000, enterprises=_enterprises(150_000),
                          filed_by=filed_by)
         ib.add_inspections(ib.BASE_INSPECTIONS * (GROWTH - 1))
-        lb.add_logs(lb.DAYS + 1, lb.DAYS * (GROWTH - 1))
+        lb.regime_ensure(lb.REGIME * GROWTH)  # ten times the firms under the regime, their 90 days of logs
+        lb.add_logs(0, lb.DAYS, today_share=0.8)
         eb.vacuum_analyze()
         city_refresh = refresh_seconds()
         big_ms, big_reference, big_queries = measure(rounds)
