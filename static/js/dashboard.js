@@ -23,7 +23,7 @@
     series: [{type: "bar", name: L.rate, data: ranking.map(function (r) { return r[1]; }), label: {show: true, position: "right"}}]
   });
   draw("chart-category", {
-    legend: {top: 0}, xAxis: {type: "category", data: data.category.map(function (r) { return r[0]; }), axisLabel: {interval: 0}},
+    legend: {top: 0}, xAxis: {type: "category", data: data.category.map(function (r) { return r[0]; }), axisLabel: {interval: 0, rotate: window.innerWidth < 640 ? 40 : 0}},
     yAxis: {type: "value"},
     series: [{type: "bar", name: L.registered, data: data.category.map(function (r) { return r[1]; })},
              {type: "bar", name: L.reopened, data: data.category.map(function (r) { return r[2]; })}]
