@@ -15,6 +15,7 @@ from accounts.models import Role
 from org.models import Department
 from zhifu_reopen.errors import DomainError
 from zhifu_reopen.export import xlsx_build, xlsx_response
+from zhifu_reopen.sheets import HEADER_SEARCH_ROWS
 
 from .. import selectors
 from ..choices import CATEGORY_IMPORT_LABELS, SCALE_IMPORT_LABELS
@@ -40,8 +41,8 @@ ALL_ROLES = tuple(r for r in Role.values if r != Role.ENTERPRISE)
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("导入文件"),
-        help_text=gettext_lazy("Excel工作簿（.xlsx）或CSV文件（UTF-8或GB18030编码），第1行为表头。"),
-        widget=forms.ClearableFileInput(attrs={"class": "input", "accept": ".xlsx,.csv"}),
+        help_text=gettext_lazy("Excel或WPS表格（.xlsx、.xls）、LibreOffice表格（.ods）或CSV文件（UTF-8或GB18030编码）。"),
+        widget=forms.ClearableFileInput(attrs={"class": "input", "accept": ".xlsx,.xls,.ods,.csv"}),
     )
     mode = forms.ChoiceField(
         label=gettext_lazy("信用代码已登记的企业"),
@@ -71,6 +72,7 @@ def _import_context(form, result=None) -> dict:
         "inline_max": settings.IMPORT_INLINE_MAX_ROWS,
         "max_rows": MAX_ROWS,
         "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
+        "header_rows": HEADER_SEARCH_ROWS,
     }
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.scope import scope_for
 from org.models import Department, Jurisdiction
 from zhifu_reopen.punctuation import list_join
+from zhifu_reopen.sheets import Sheet, cell_text, compact, mobile, note_marker, whole_number
 
 from ...choices import CATEGORY_IMPORT_LABELS, SCALE_IMPORT_LABELS, Category, Scale
 from ...models import Enterprise
@@ -20,14 +21,22 @@ from ...validators import (
     validate_plain_text,
 )
 from .base import BATCH, HEADERS, MAX_ROWS, REQUIRED, ImportFileError, ImportResult, RowError
-from .files import _cell_text, _read_header, _Reader
+from .files import _read_header
 
 MAX_EMPLOYEES = 1_000_000
-SCALE_LABELS = {**SCALE_IMPORT_LABELS, **{str(label): code for code, label in Scale.choices}}
+# The labels as the template has them, the model's own, and the variants registers use (规模以上…).
+SCALE_LABELS = {
+    **SCALE_IMPORT_LABELS, **{str(label): code for code, label in Scale.choices},
+    "规模以上": "large", "规模以上企业": "large", "规上企业": "large", "规模以下": "small",
+    "规模以下企业": "small", "规下企业": "small", "九小": "venue", "九小场所企业": "venue",
+}
 CATEGORY_LABELS = {
     **CATEGORY_IMPORT_LABELS,
     **{str(label): code for code, label in Category.choices},
     **{f"{label}类": code for label, code in CATEGORY_IMPORT_LABELS.items()},
+    **{f"{label}企业": code for label, code in CATEGORY_IMPORT_LABELS.items()},
+    "防疫物资": "epidemic_supply", "防疫物资生产企业": "epidemic_supply", "民生": "livelihood",
+    "楼宇": "office_building", "商务楼宇入驻企业": "office_building", "一般企业": "general",
 }
 MAX_LENGTHS = {
     f: Enterprise._meta.get_field(f).max_length
@@ -45,13 +54,35 @@ class _Lookups:
         return self.scope.can_see_jurisdiction(jurisdiction_id)  # a superuser's scope is the district
 
 
-def _validate_row(number: int, cells: list[str], raw_code, lookups: _Lookups, errors: list, warnings: list):
+def _validate_row(number: int, cells: list[str], raw_code, raw_employees, lookups: _Lookups, errors: list,
+                  warnings: list):
     """One row → a tuple of clean values, or None (its errors appended)."""
-    (name, code, scale, category, street, dept, address, legal, contact, mobile, employees) = cells
+    (name, code, scale, category, street, dept, address, legal, contact, phone, employees) = cells
     before = len(errors)
 
     def bad(column: str, message: str) -> None:
         errors.append(RowError(number, column, message))
+
+    def rewritten(column: str, typed: str, value: str) -> None:
+        warnings.append(RowError(number, column, _("“%(typed)s”已按“%(value)s”读取，请核对并改正原表。")
+                                 % {"typed": typed, "value": value}))
+
+    if code:
+        cleaned = compact(code)
+        if cleaned.changed:
+            rewritten("统一社会信用代码", code, cleaned.text.upper())
+        code = cleaned.text
+    if phone:
+        cleaned = mobile(phone)
+        if cleaned.changed:
+            rewritten("防疫负责人手机", phone, cleaned.text)
+        phone = cleaned.text
+    if employees:
+        cleaned = whole_number(raw_employees, employees)
+        if cleaned.changed:
+            rewritten("员工人数", employees, cleaned.text)
+        employees = cleaned.text
+    scale, category = compact(scale).text, compact(category).text
 
     for column, value in zip(HEADERS, cells, strict=True):
         if column in REQUIRED and not value:
@@ -100,8 +131,8 @@ def _validate_row(number: int, cells: list[str], raw_code, lookups: _Lookups, er
         if department_id is None:
             bad("主管部门", _("未知的主管部门“%(value)s”，应为：%(choices)s。")
                 % {"value": dept, "choices": list_join(lookups.departments)})
-    if mobile and not MOBILE_RE.match(mobile):
-        bad("防疫负责人手机", _("“%(value)s”不是有效的手机号码：应为以1开头的11位数字。") % {"value": mobile})
+    if phone and not MOBILE_RE.match(phone):
+        bad("防疫负责人手机", _("“%(value)s”不是有效的手机号码：应为以1开头的11位数字。") % {"value": phone})
     count = 0
     if employees:
         text = employees.replace(",", "")
@@ -114,24 +145,30 @@ def _validate_row(number: int, cells: list[str], raw_code, lookups: _Lookups, er
     if len(errors) > before:
         return None
     return (name, code, scale_code, category_code, jurisdiction_id, department_id, address, legal, contact,
-            mobile, count)
+            phone, count)
 
 
-def _read_rows(reader: _Reader, lookups: _Lookups, result: ImportResult, progress, put) -> None:
+def _read_rows(sheet: Sheet, lookups: _Lookups, result: ImportResult, progress, put) -> None:
     """Validate the rows as they stream; hand each 2,000 valid rows ([clean tuple, existing id, row
-    number]) to ``put``."""
-    rows, index = _read_header(reader)
+    number]) to ``put``. Notes rows (合计, 填表人…: a marker in the first filled cell and no credit code)
+    are skipped, each named in a warning."""
+    errors, warnings = result.errors, result.warnings
+    rows, index = _read_header(sheet, warnings)
     width = max(index) + 1
-    total = reader.rows_estimate or 0
+    total = sheet.rows_estimate or 0
     seen: dict[str, int] = {}
     pending: list[list] = []
-    errors, warnings = result.errors, result.warnings
-    number = 1
-    for raw in rows:
-        number += 1
+    code_at, employees_at = index[1], index[10]
+    for number, raw in rows:
         if len(raw) < width:
-            raw = tuple(raw) + (None,) * (width - len(raw))
-        cells = [_cell_text(raw[i]) for i in index]
+            raw = tuple(raw) + ("",) * (width - len(raw))
+        cells = [cell_text(raw[i]) for i in index]
+        if not cells[1]:  # no credit code: perhaps a notes row (its marker may sit in a column not imported)
+            marker = note_marker([cell_text(v) for v in raw])
+            if marker:
+                warnings.append(RowError(number, "", _("“%(text)s”：合计、填表人、备注等说明行，未作为数据导入。")
+                                         % {"text": marker}))
+                continue
         if not any(cells):
             result.empty_rows += 1
             continue
@@ -142,8 +179,8 @@ def _read_rows(reader: _Reader, lookups: _Lookups, result: ImportResult, progres
                 code="too_many_rows", status_code=413,
             )
         before = len(errors)
-        clean = _validate_row(number, cells, raw[index[1]], lookups, errors, warnings)
-        code = normalise_credit_code(cells[1])
+        clean = _validate_row(number, cells, raw[code_at], raw[employees_at], lookups, errors, warnings)
+        code = normalise_credit_code(clean[1] if clean else compact(cells[1]).text)
         if code:
             first = seen.get(code)
             if first is not None:

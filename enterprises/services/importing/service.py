@@ -16,9 +16,10 @@ from accounts.scope import scope_for
 from zhifu_reopen.errors import DomainError
 from zhifu_reopen.jobs import job_create, job_enqueue, job_fail, job_finish, job_progress, job_running
 from zhifu_reopen.models import AuditEntry
+from zhifu_reopen.sheets import Sheet
 
 from .base import HEADERS, MODE_REPORT, MODES, ImportResult
-from .files import _check_file, _Reader
+from .files import _open
 from .rows import _Lookups, _read_rows
 from .writer import _InlineRunner, _ThreadRunner, _Writer
 
@@ -53,8 +54,7 @@ def enterprise_import(
     if mode not in MODES:
         raise DomainError(_("未知的导入方式。"), code="mode")
     _require_importer(user)
-    file, kind = _check_file(file, filename)
-    reader = _Reader(file, kind)
+    sheet = _open(file, filename)
     result = ImportResult(filename=filename, mode=mode, dry_run=dry_run)
     lookups = _Lookups(user)
     writer = _Writer(user=user, result=result, job=job, lookups=lookups)
@@ -62,7 +62,7 @@ def enterprise_import(
                 and getattr(settings, "IMPORT_WRITER_THREAD", True))
     runner = _ThreadRunner(writer) if threaded else _InlineRunner(writer)
     try:
-        _run(runner, reader, lookups, result, progress, writer)
+        _run(runner, sheet, lookups, result, progress, writer)
     except IntegrityError as exc:
         raise DomainError(
             _("导入时发现有企业刚被他人登记（统一社会信用代码重复），本次导入已全部撤销，请重新导入。"),
@@ -71,16 +71,16 @@ def enterprise_import(
     return result
 
 
-def _run(runner, reader: _Reader, lookups: _Lookups, result: ImportResult, progress, writer) -> None:
+def _run(runner, sheet: Sheet, lookups: _Lookups, result: ImportResult, progress, writer) -> None:
     runner.start()
     try:
-        _read_rows(reader, lookups, result, progress, runner.put)
+        _read_rows(sheet, lookups, result, progress, runner.put)
         runner.drain()
     except BaseException:
         runner.stop(commit=False)
         raise
     finally:
-        reader.close()
+        sheet.close()
     result.errors.extend(writer.errors)
     result.errors.sort(key=lambda e: (e.row, HEADERS.index(e.column) if e.column in HEADERS else 99))
     commit = not result.errors and not result.dry_run
