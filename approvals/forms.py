@@ -81,8 +81,9 @@ class EmployeeForm(forms.ModelForm):
 
 
 class RosterImportForm(forms.Form):
-    file = forms.FileField(label=_("花名册（.xlsx）"),
-                           help_text=_("表头：姓名、身份证号、手机、现居住地、14天内行程、健康状况"))
+    file = forms.FileField(label=_("花名册（.xlsx、.xls、.ods 或 .csv）"),
+                           help_text=_("表头：姓名、身份证号、手机、现居住地、14天内行程、健康状况；表头可在前几行，标题行和合计、备注行自动跳过"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods,.csv"}))
     reason = forms.CharField(label=_("变更理由"), required=False, max_length=300)
 
 

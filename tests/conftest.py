@@ -214,3 +214,19 @@ def livelihood(personas, xy, gxj):
     LiaisonAssignment.objects.create(liaison=personas["liaison_xy"], enterprise=enterprise)
     firm_of(personas["firm_xy"], enterprise)
     return enterprise
+
+
+@pytest.fixture
+def sheet_parses(monkeypatch):
+    """Every time a workbook is handed to the spreadsheet parser (calamine)."""
+    from zhifu_reopen.sheets import reader
+
+    calls = []
+    original = reader.calamine_sheet
+
+    def parse(file, kind):
+        calls.append(kind)
+        return original(file, kind)
+
+    monkeypatch.setattr(reader, "calamine_sheet", parse)
+    return calls

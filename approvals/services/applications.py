@@ -13,17 +13,16 @@ from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
 from enterprises.validators import validate_mobile
-from zhifu_reopen import counters
+from zhifu_reopen import counters, sheets
 from zhifu_reopen.audit import audit_record, changed, snapshot
 from zhifu_reopen.counters import counter_next
 from zhifu_reopen.date_bounds import validate_coming_day
 from zhifu_reopen.errors import DomainError
 from zhifu_reopen.punctuation import list_join
-from zhifu_reopen.xlsx_guard import XlsxRefused, xlsx_archive_check, xlsx_sheet_rows
 
 from ..models import Application, Decision, Material, ReturningEmployee
 from ..rules import require
-from ..validators import XLSX, normalise_id_number, sniff_upload, validate_id_number
+from ..validators import normalise_id_number, sniff_upload, validate_id_number
 from .common import (
     application_lock,
     application_save,
@@ -188,7 +187,7 @@ def material_upload(*, user, application: Application, kind: str, upload, reason
 EMPLOYEE_FIELDS = ["name", "id_number", "mobile", "residence", "travel_history", "health_status"]
 HEALTH_LABELS = {str(label): code for code, label in ReturningEmployee.Health.choices} | {
     code: code for code in ReturningEmployee.Health.values
-}
+} | {"正常": "healthy", "良好": "healthy"}
 
 
 def _employee_errors(row: dict, existing_ids: set[str]) -> list[str]:
@@ -260,44 +259,69 @@ def employee_remove(*, user, application: Application, employee_id: int, reason:
 
 
 ROSTER_HEADERS = ["姓名", "身份证号", "手机", "现居住地", "14天内行程", "健康状况"]
+# Other names the firms' own rosters give the columns.
+ROSTER_ALIASES = {
+    "姓名": ("员工姓名", "职工姓名", "人员姓名"),
+    "身份证号": ("身份证号码", "公民身份号码", "身份证", "证件号码"),
+    "手机": ("手机号", "手机号码", "联系电话", "联系方式", "电话"),
+    "现居住地": ("居住地", "现住址", "住址", "居住地址", "现居住地址", "现住地址"),
+    "14天内行程": ("行程", "近14天行程", "14天行程", "旅居史", "近14天旅居史", "14天内旅居史"),
+    "健康状况": ("健康状态", "身体状况"),
+}
+ROSTER_KEYS = {sheets.header_key(h): h for h in ROSTER_HEADERS} | {
+    sheets.header_key(alias): header for header, aliases in ROSTER_ALIASES.items() for alias in aliases
+}
 MAX_ROSTER_ROWS = 5000
+ROSTER_MAX_BYTES = 5 * 1024 * 1024
 ROSTER_MAX_UNCOMPRESSED = 64 * 1024 * 1024  # 5,000 rows of six columns expand to a few MB
 
 
-def roster_rows_from_xlsx(upload) -> list[dict]:
-    """Rows of an uploaded roster workbook (first sheet, header row as ROSTER_HEADERS)."""
-    from openpyxl import load_workbook  # loaded only when a roster is uploaded
-
-    try:
-        sniff_upload(upload, allowed={XLSX: (".xlsx", "XLSX")})
-    except ValidationError as exc:
-        raise DomainError(_("花名册未导入：%(e)s") % {"e": _first_message(exc)}, code="bad_file") from None
-    try:
-        # A bomb is refused before a worksheet is parsed: the expanded size from the zip's directory,
-        # then the real row count from the sheet's XML (which also makes reading ignore <dimension>).
-        xlsx_archive_check(upload, max_uncompressed=ROSTER_MAX_UNCOMPRESSED)
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        xlsx_sheet_rows(sheet, max_rows=MAX_ROSTER_ROWS)
-        header = [str(c or "").strip() for c in next(sheet.iter_rows(max_row=1, values_only=True), ())]
-        rows = sheet.iter_rows(min_row=2, max_col=len(ROSTER_HEADERS), values_only=True)
-    except XlsxRefused as exc:
-        raise XlsxRefused(_("花名册未导入：%(e)s") % {"e": exc.message}, code=exc.code) from None
-    except Exception:  # a damaged workbook: openpyxl raises many kinds
-        raise DomainError(_("花名册文件无法读取，请使用模板另存为 .xlsx 后重新上传。"), code="bad_file") from None
-    if header[: len(ROSTER_HEADERS)] != ROSTER_HEADERS:
+def _roster_header(header: sheets.Header | None) -> list[int | None]:
+    """The column of each EMPLOYEE_FIELDS entry (None for the optional 14天内行程 / 健康状况 when absent)."""
+    positions: dict[str, int] = {}
+    for index, key in enumerate(header.keys if header else []):
+        name = ROSTER_KEYS.get(key)
+        if name is not None and name not in positions:
+            positions[name] = index
+    missing = [h for h in ROSTER_HEADERS[:4] if h not in positions]
+    if missing:
         raise DomainError(
-            _("花名册表头应为：%(h)s") % {"h": "、".join(ROSTER_HEADERS)}, code="bad_header"
-        )
-    result = []
-    for values in rows:
-        if values is None or all(v in (None, "") for v in values):
-            continue
-        cells = [("" if v is None else str(v)).strip() for v in values[: len(ROSTER_HEADERS)]]
-        cells += [""] * (len(ROSTER_HEADERS) - len(cells))
-        result.append(dict(zip(EMPLOYEE_FIELDS, cells, strict=True)))
-        if len(result) > MAX_ROSTER_ROWS:
-            raise DomainError(_("花名册超过%(n)d行，请分批导入。") % {"n": MAX_ROSTER_ROWS}, code="too_many")
+            _("花名册表头应为：%(h)s（在前%(n)d行中没有找到：%(missing)s）")
+            % {"h": "、".join(ROSTER_HEADERS), "n": sheets.HEADER_SEARCH_ROWS, "missing": list_join(missing)},
+            code="bad_header")
+    return [positions.get(h) for h in ROSTER_HEADERS]
+
+
+def roster_rows(upload) -> list[tuple[int, dict]]:
+    """(row number in the spreadsheet, fields) of every person on an uploaded roster (.xlsx, .xls, .ods
+    or .csv; the header anywhere in the first rows; notes rows such as 合计 or 填表人 skipped). Refused
+    before parsing: a bomb, a file that is no table."""
+    try:
+        sheet = sheets.open_sheet(upload, upload.name, max_rows=MAX_ROSTER_ROWS + sheets.HEADER_SEARCH_ROWS,
+                                  max_bytes=ROSTER_MAX_BYTES, max_uncompressed=ROSTER_MAX_UNCOMPRESSED)
+    except sheets.SheetRefused as exc:
+        raise sheets.SheetRefused(_("花名册未导入：%(e)s") % {"e": exc.message}, code=exc.code,
+                                  status_code=exc.status_code) from None
+    try:
+        header, rows = sheets.find_header(sheets.numbered(sheet.rows), lambda keys: sum(k in ROSTER_KEYS for k in keys))
+        columns = _roster_header(header)
+        result = []
+        for number, values in rows:
+            texts = [sheets.cell_text(v) for v in values]
+            cells = ["" if i is None or i >= len(texts) else texts[i] for i in columns]
+            if not any(cells) or (not cells[1] and sheets.note_marker(texts)):
+                continue
+            fields = dict(zip(EMPLOYEE_FIELDS, cells, strict=True))
+            id_cell = values[columns[1]] if columns[1] < len(values) else ""
+            if isinstance(id_cell, float):  # Excel kept only 15 digits of it: the number cannot be recovered
+                fields["id_number_as_number"] = "1"
+            fields["id_number"] = sheets.compact(fields["id_number"]).text
+            fields["mobile"] = sheets.mobile(fields["mobile"]).text
+            result.append((number, fields))
+            if len(result) > MAX_ROSTER_ROWS:
+                raise DomainError(_("花名册超过%(n)d行，请分批导入。") % {"n": MAX_ROSTER_ROWS}, code="too_many")
+    finally:
+        sheet.close()
     if not result:
         raise DomainError(_("花名册中没有人员。"), code="empty")
     return result
@@ -310,12 +334,15 @@ def roster_import(*, user, application: Application, upload, reason: str = "") -
     require(user, "edit", application)
     if application.status == S.APPROVED and not reason.strip():
         raise DomainError(_("已通过的申请变更花名册须说明理由，变更后将重新审核。"), code="reason_required")
-    rows = roster_rows_from_xlsx(upload)
+    rows = roster_rows(upload)
     existing = set(application.employees.values_list("id_number", flat=True))
     problems, employees = [], []
-    for line, row in enumerate(rows, start=2):
-        row["health_status"] = HEALTH_LABELS.get(row["health_status"], row["health_status"] or "healthy")
+    for line, row in rows:
+        health = sheets.compact(row["health_status"]).text
+        row["health_status"] = HEALTH_LABELS.get(health, health or "healthy")
         errors = _employee_errors(row, existing)
+        if row.pop("id_number_as_number", None) and errors:
+            errors.append(_("身份证号被Excel存成了数字，后几位已丢失：请把这一列设为“文本”格式后重新填写。"))
         if errors:
             problems.append(_("第%(line)d行：%(e)s") % {"line": line, "e": "；".join(errors)})
             continue

@@ -458,22 +458,6 @@ def test_a_stray_cell_far_right_does_not_widen_every_row(staff):
     assert run(staff, upload(content)).created == 2
 
 
-@pytest.fixture
-def sheet_parses(monkeypatch):
-    """Every time a workbook is handed to the spreadsheet parser (calamine)."""
-    from zhifu_reopen.sheets import reader
-
-    calls = []
-    original = reader.calamine_sheet
-
-    def parse(file, kind):
-        calls.append(kind)
-        return original(file, kind)
-
-    monkeypatch.setattr(reader, "calamine_sheet", parse)
-    return calls
-
-
 def bombs():
     """The files of issue 7 §5, scaled to the test's limits (see ``small_limits``): a file that inflates
     to six times the limit, one with a single cell at row 2,000,000,000, one at row 20,000,000."""
