@@ -18,8 +18,9 @@ GOALS: dict[str, tuple[str, float]] = {
     "enterprise_list_407k_ratio": ("<=", 8.0),
     "enterprise_list_407k_queries": ("<=", 10),
     "enterprise_list_growth": ("<=", 1.5),
-    "import_ratio": ("<=", 2.0),
-    "import_peak_mb": ("<=", 400.0),
+    "import_ratio": ("<=", 0.5),
+    "import_peak_mb": ("<=", 200.0),
+    "import_xls_ratio": ("<=", 0.5),
 }
 
 

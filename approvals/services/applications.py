@@ -300,7 +300,8 @@ def roster_rows(upload) -> list[tuple[int, dict]]:
         sheet = sheets.open_sheet(upload, upload.name, max_rows=MAX_ROSTER_ROWS + sheets.HEADER_SEARCH_ROWS,
                                   max_bytes=ROSTER_MAX_BYTES, max_uncompressed=ROSTER_MAX_UNCOMPRESSED)
     except sheets.SheetRefused as exc:
-        raise sheets.SheetRefused(_("花名册未导入：%(e)s") % {"e": exc.message}, code=exc.code,
+        raise sheets.SheetRefused(_("花名册未导入：%(e)s") % {"e": exc.message},
+                                  code=exc.code if exc.status_code == 413 else "bad_file",
                                   status_code=exc.status_code) from None
     try:
         header, rows = sheets.find_header(sheets.numbered(sheet.rows), lambda keys: sum(k in ROSTER_KEYS for k in keys))
