@@ -99,12 +99,32 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture
-def org(db):
+def _org_seed(**_kwargs) -> None:
     from inspections.checklist_seed import checklists_ensure
 
     org_ensure()
     checklists_ensure()  # seeded by a migration: gone after a transactional test's flush
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The organisation (streets, communities, grids, departments, teams) and the checklists, committed
+    once in the test database instead of built in every test's transaction (a thousand queries a test):
+    ``org`` then finds them. A transactional test's flush empties the tables and sends ``post_migrate``
+    (as after a migration): they are seeded again, committed, before the next test."""
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    with django_db_blocker.unblock():
+        _org_seed()
+    post_migrate.connect(_org_seed, sender=apps.get_app_config("inspections"), dispatch_uid="tests-org-seed")
+    yield
+    post_migrate.disconnect(sender=apps.get_app_config("inspections"), dispatch_uid="tests-org-seed")
+
+
+@pytest.fixture
+def org(db):
+    _org_seed()  # committed already (django_db_setup): three counts and the checklists' versions
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from django.urls import get_resolver, reverse
 
 import tests.permissions as package
 from tests.permissions.spec import ALL_PERSONAS, Case
-from tests.permissions.world import build_world
 
 # Pages every signed-in user or anyone may use, with no object or role behind them.
 EXEMPT = {
@@ -30,8 +29,7 @@ PARAMS = [(case, persona) for case in CASES for persona in (None, *ALL_PERSONAS)
 @pytest.mark.parametrize(
     ("case", "persona"), PARAMS, ids=[f"{c.id}-{p or 'anonymous'}" for c, p in PARAMS]
 )
-def test_matrix(org, case: Case, persona):
-    world = build_world(case.url)
+def test_matrix(world, case: Case, persona):
     client = Client()
     if persona:
         client.force_login(world.users[persona])

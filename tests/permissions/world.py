@@ -1,5 +1,9 @@
 """The shared world the matrix runs in: personas of every role, an enterprise in 向阳 (工信局, liaison
-assigned) and an enterprise in 东山 (商务局). Apps append builders to ``WORLD_BUILDERS``."""
+assigned) and an enterprise in 东山 (商务局). Apps append builders to ``WORLD_BUILDERS``.
+
+A world is built once per kind (the ``WORLD_BUILDERS_FOR`` prefixes its URL matches) and module, and every
+test of that kind runs over it in a savepoint of its own (``conftest.py``): a builder writes only to the
+database and under ``MEDIA_ROOT``, the two things a test gets a fresh copy of."""
 
 from __future__ import annotations
 
