@@ -99,7 +99,7 @@ def _pager(params: dict[str, str], page: selectors.KeysetPage) -> dict[str, str 
 @roles_required(*ALL_ROLES)
 def enterprise_list(request):
     filters = selectors.EnterpriseFilters.from_params(request.GET)
-    names = selectors.org_names()
+    names = selectors.org_names(user=request.user)
     page = selectors.enterprise_list_page(
         request.user, filters, after=text_param(request.GET, "after"),
         before=text_param(request.GET, "before"),
