@@ -236,10 +236,18 @@ def measure_decision(samples: int) -> float:
 
     from approvals.models import Application
 
-    ids = list(
-        Application.objects.filter(current_step="task_force", status="in_review").order_by("-id")
-        .values_list("id", flat=True)[:samples]
+    # One application per firm, none of a firm shut or stopped (an approval for it is refused, 409): the
+    # demo's patrols stop some firms, and a firm's second application would meet its first's approval.
+    ids, firms = [], set()
+    candidates = (
+        Application.objects.filter(current_step="task_force", status="in_review")
+        .exclude(enterprise__operating_status__in=["closed", "ceased", "unauthorised"])
+        .order_by("-id").values_list("id", "enterprise_id")[: samples * 20]
     )
+    for pk, enterprise_id in candidates:
+        if enterprise_id not in firms and len(ids) < samples:
+            firms.add(enterprise_id)
+            ids.append(pk)
     client = _client("taskforce")
     times = []
     try:
