@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from enterprises import selectors
+from enterprises.choices import CATEGORY_COLOURS, OPERATING_STATUS_COLOURS
 from org.models import Jurisdiction
 from tests.factories import EnterpriseFactory
 
@@ -52,3 +53,57 @@ def test_inside_a_transaction_nothing_is_memoised(client_for, xy):
     _body, queries = get(client)
     assert any(ORG_SQL in sql for sql in queries)
     assert selectors._org_names_memo == {}
+
+
+# The rows as the template wrote them before issue 12 (templates/enterprises/_rows.html): rows_html must
+# write the same HTML to the byte, in either language, whatever a firm's name holds.
+JINJA_ROWS = """{%- set L = {"code": _("统一社会信用代码"), "street": _("街道"), "scale": _("规模"), "category": _("类别"),
+             "department": _("主管部门"), "status": _("经营状态"), "staff": _("员工"),
+             "contact": _("防疫负责人"), "visited": _("最近走访")} -%}
+{%- set unregistered = _("未登记") -%}
+{%- set body %}{% for r in rows %}<tr><td><a href="{{ detail_prefix }}{{ r["id"] }}/">{{ r["name"] }}</a></td><td class="mono wide" data-label="{{ L["code"] }}">{{ r["credit_code"] or unregistered }}</td><td data-label="{{ L["street"] }}">{{ r["jurisdiction__name"] }}</td><td data-label="{{ L["scale"] }}">{{ labels["scale"][r["scale"]] }}</td><td data-label="{{ L["category"] }}"><span class="tag {{ category_colours[r["category"]] }}">{{ labels["category"][r["category"]] }}</span></td><td data-label="{{ L["department"] }}">{{ r["department__name"] or "—" }}</td><td data-label="{{ L["status"] }}"><span class="tag {{ status_colours[r["operating_status"]] }}">{{ labels["status"][r["operating_status"]] }}</span></td><td class="num" data-label="{{ L["staff"] }}">{{ r["employee_count"] }}</td><td data-label="{{ L["contact"] }}">{{ r["prevention_contact"] }}</td><td data-label="{{ L["visited"] }}">{{ r["last_visited_on"] or "—" }}</td></tr>
+{% endfor %}{% endset %}{{ body }}"""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_rows_are_the_templates_to_the_byte(client_for, xy, gxj, language):
+    from django.template import engines
+    from django.test.signals import template_rendered
+    from django.utils import translation
+
+    from enterprises.views.list_rows import rows_html
+
+    EnterpriseFactory(name='<script>alert("x")</script> & 店\'s', jurisdiction=xy, department=gxj,
+                      prevention_contact="<b>张三</b>", category="livelihood", operating_status="closed")
+    EnterpriseFactory(name="无代码场所", credit_code=None, jurisdiction=xy, department=None, employee_count=0)
+    client = client_for("taskforce")
+    client.cookies["django_language"] = language
+    contexts = []
+
+    def grab(sender, template, context, **_kwargs):
+        if template.name == "enterprises/list.html":
+            contexts.append(context)
+
+    template_rendered.connect(grab)
+    try:
+        body = client.get(URL).content.decode()
+    finally:
+        template_rendered.disconnect(grab)
+    context = contexts[0]
+    with translation.override(language):
+        expected = engines["jinja2"].from_string(JINJA_ROWS).render({
+            "rows": context["rows"], "labels": _row_labels(), "detail_prefix": "/enterprises/",
+            "status_colours": OPERATING_STATUS_COLOURS, "category_colours": CATEGORY_COLOURS,
+        })
+        written = rows_html(context["rows"], detail_prefix="/enterprises/", labels=_row_labels(),
+                            status_colours=OPERATING_STATUS_COLOURS, category_colours=CATEGORY_COLOURS)
+    assert str(written) == expected and expected in body
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; 店&#39;s" in body and "<script>alert" not in body
+
+
+def _row_labels():
+    from enterprises.choices import Category, OperatingStatus, Scale
+
+    return {"scale": {c: str(v) for c, v in Scale.choices}, "category": {c: str(v) for c, v in Category.choices},
+            "status": {c: str(v) for c, v in OperatingStatus.choices}}
