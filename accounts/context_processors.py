@@ -1,8 +1,12 @@
+from functools import lru_cache
+
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .http import may_open
+from .http import role_may_open
+from .scope import scope_for
 
 # (label, url name[, roles]). Without roles an entry is shown to whoever its page admits: the roles of
 # the page's ``roles_required``, which come from the workflow's rule table (approvals.rules,
@@ -31,15 +35,28 @@ def navigation(request):
     user = getattr(request, "user", None)
     items = []
     if user is not None and user.is_authenticated:
-        for label, name, *roles in NAV_ITEMS:
-            try:
-                url = reverse(name)
-                if roles:
-                    if roles[0] and not (user.is_superuser or user.role in roles[0]):
-                        continue
-                elif not may_open(user, name):
-                    continue
-            except NoReverseMatch:  # an app that has not added this page yet
-                continue
-            items.append({"label": label, "url": url, "active": request.path == url})
+        entries = _entries(get_urlconf(), get_script_prefix(), get_language(), user.is_superuser, user.role,
+                           scope_for(user).role)
+        items = [{"label": label, "url": url, "active": request.path == url} for label, url in entries]
     return {"nav_items": items, "site_title": settings.SITE_TITLE}
+
+
+@lru_cache(maxsize=512)
+def _entries(urlconf, script_prefix, language, is_superuser: bool, user_role: str, scope_role: str):
+    """The (label, url) entries for a role, worked out once per process (per URL configuration, script
+    prefix and language): what the entries depend on is the arguments, and the pages' roles
+    (``page_roles``) are fixed at start-up."""
+    entries = []
+    for label, name, *roles in NAV_ITEMS:
+        try:
+            url = reverse(name, urlconf=urlconf)
+            if roles:
+                if roles[0] and not (is_superuser or user_role in roles[0]):
+                    continue
+            elif not role_may_open(is_superuser, scope_role, name):
+                continue
+        except NoReverseMatch:  # an app that has not added this page yet
+            continue
+        entries.append((str(label), url))
+    return tuple(entries)
+

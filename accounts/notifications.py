@@ -9,6 +9,7 @@ application status) is stored as its code and translated at render, never as a f
 from __future__ import annotations
 
 import importlib
+from functools import cache
 
 from django.conf import settings
 from django.utils import translation
@@ -43,12 +44,20 @@ CODED = {"step": ("approvals.models", "Step"), "status": ("approvals.models", "A
          "category": ("liaisons.models", "ProblemCategory"), "owner": ("liaisons.models", "Problem.Owner")}
 
 
-def _label(key: str, value):
+@cache
+def _choice_labels(key: str) -> dict:
+    """value → (lazy) label of the choices named for ``key``: looked up once per process (a queue page
+    renders twenty notifications, and building a Choices' ``values`` and ``choices`` lists is not free)."""
     module, name = CODED[key]
     choices = importlib.import_module(module)
     for part in name.split("."):
         choices = getattr(choices, part)
-    return str(choices(value).label) if value in choices.values else (value or "")
+    return {member.value: member.label for member in choices}
+
+
+def _label(key: str, value):
+    labels = _choice_labels(key)
+    return str(labels[value]) if isinstance(value, str | int) and value in labels else (value or "")
 
 
 def text_render(code: str, data: dict | None) -> str | None:

@@ -4,6 +4,7 @@ org objects (jurisdictions, departments, patrol teams) — never granted enterpr
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import time
 from dataclasses import dataclass, field
 
@@ -40,6 +41,10 @@ class Scope:
     # defaults, so a scope pickled before these fields existed still reads.
     post_orgs: tuple[str, ...] = ()
     post_role: str = ""
+    # The district's cache version this scope was read under (``scope_for``): the current one while the
+    # scope is in use, so per-process memos of org data (``enterprises.selectors.org_names``) key on it.
+    # None when the cache could not say (Redis down): nothing may be memoised then.
+    district_version: int | None = field(default=None, compare=False)
 
     @property
     def post_title(self) -> str:
@@ -126,6 +131,11 @@ def compute_scope(user) -> Scope:
 # bumps (a street renamed, a patrol team moved: every scope may change), and the user's own, which a
 # change of that user's grants, account or group membership bumps (accounts.signals) — so a login, a
 # post appointed or ended drops only that person's cached scope. The TTL is only a backstop.
+#
+# Each user has one scope entry and one account entry (the user row, read by the authentication
+# middleware), each holding the two versions it was computed under; an entry whose versions are not the
+# current ones is a miss. The versions and both entries come in one MGET: a request reads its user and
+# its scope in one round trip to Redis.
 SCOPE_CACHE_SECONDS = 300
 VERSION_KEY = "scope-version"
 # A user's version outlives every scope cached under an older one: when it runs out, a fresh "0" can
@@ -137,22 +147,55 @@ def _user_version_key(user_id: int) -> str:
     return f"scope-version:{connection.settings_dict['NAME']}:{user_id}"
 
 
-def _cache_key(user_id: int) -> str:
-    user_key = _user_version_key(user_id)
-    versions = cache.get_many([VERSION_KEY, user_key])
-    version = versions.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, None)
-        version = cache.get(VERSION_KEY, 1)
-    return f"scope:{connection.settings_dict['NAME']}:{version}:{user_id}:{versions.get(user_key, 0)}"
+def _scope_key(user_id: int) -> str:
+    return f"scope:{connection.settings_dict['NAME']}:{user_id}"
+
+
+def _account_key(user_id: int) -> str:
+    return f"account:{connection.settings_dict['NAME']}:{user_id}"
+
+
+def _cache_read(user_id: int, *, account: bool = False) -> tuple[tuple | None, Scope | None, object | None]:
+    """(current versions, the cached scope, the cached user row) in one round trip; an entry under other
+    versions is None. Versions None: the cache cannot say (Redis down) — nothing is cached then."""
+    user_key, scope_key, account_key = _user_version_key(user_id), _scope_key(user_id), _account_key(user_id)
+    keys = [VERSION_KEY, user_key, scope_key] + ([account_key] if account else [])
+    found = cache.get_many(keys)
+    district = found.get(VERSION_KEY)
+    if district is None:
+        # First use (or a restarted Redis): a version never used before, so that nothing memoised under
+        # an earlier one (a per-process memo) can be taken for current.
+        cache.add(VERSION_KEY, time.time_ns(), None)
+        district = cache.get(VERSION_KEY)
+        if district is None:
+            return None, None, None
+    versions = (district, found.get(user_key, 0))
+
+    def current(entry):
+        return entry[1] if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == versions else None
+
+    return versions, current(found.get(scope_key)), current(found.get(account_key))
+
+
+def scope_cached(user_id: int) -> Scope | None:
+    """The user's cached scope if it is current (tests: what a change dropped)."""
+    return _cache_read(user_id)[1]
 
 
 def scopes_invalidate(**_kwargs) -> None:
-    """Forget every cached scope (an org object changed). Connected to the signals in accounts.signals."""
+    """Forget every cached scope (an org object changed) — now, and again when the transaction commits (a
+    request that read the old org rows meanwhile cached under a version no longer read). Connected to
+    the signals in accounts.signals."""
+    _district_version_bump()
+    if connection.in_atomic_block:
+        transaction.on_commit(_district_version_bump)
+
+
+def _district_version_bump() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
-        cache.set(VERSION_KEY, 2, None)
+        cache.set(VERSION_KEY, time.time_ns(), None)
 
 
 def _user_version_bump(user_ids) -> None:
@@ -161,13 +204,30 @@ def _user_version_bump(user_ids) -> None:
 
 
 def user_scopes_invalidate(user_ids) -> None:
-    """Forget the cached scopes of these users only — now, and again when the transaction commits: a
-    request of theirs that read the old grants meanwhile cached its scope under a version no longer read."""
+    """Forget the cached scopes (and user rows) of these users only — now, and again when the transaction
+    commits: a request of theirs that read the old grants meanwhile cached its scope under a version no
+    longer read."""
     user_ids = sorted({int(pk) for pk in user_ids if pk})
     if not user_ids:
         return
     _user_version_bump(user_ids)
     transaction.on_commit(lambda: _user_version_bump(user_ids))
+
+
+def _scope_compute_store(user, versions) -> Scope:
+    with translation.override(settings.LANGUAGE_CODE):  # the post label is a record: in Chinese
+        scope = compute_scope(user)
+    if versions is None:
+        return scope
+    scope = dataclasses.replace(scope, district_version=versions[0])
+    cache.set(_scope_key(user.pk), (versions, scope), SCOPE_CACHE_SECONDS)
+    return scope
+
+
+def _scope_attach(user, scope: Scope) -> Scope:
+    with contextlib.suppress(AttributeError):
+        user._zhifu_scope = scope
+    return scope
 
 
 def scope_for(user) -> Scope:
@@ -177,15 +237,24 @@ def scope_for(user) -> Scope:
         return cached
     if user is None or not getattr(user, "pk", None) or not user.is_authenticated:
         return compute_scope(user)
-    key = _cache_key(user.pk)
-    cached = cache.get(key)
-    if cached is None:
-        with translation.override(settings.LANGUAGE_CODE):  # the post label is a record: in Chinese
-            cached = compute_scope(user)
-        cache.set(key, cached, SCOPE_CACHE_SECONDS)
-    with contextlib.suppress(AttributeError):
-        user._zhifu_scope = cached
-    return cached
+    versions, scope, _account = _cache_read(user.pk)
+    return _scope_attach(user, scope or _scope_compute_store(user, versions))
+
+
+def user_load(user_id, load):
+    """The signed-in user for the authentication middleware: the user row cached beside the scope (one
+    round trip for both), else ``load(user_id)`` (the database) and cached under the versions read before
+    it, so that a change committed meanwhile (its version bumped again on commit) is not taken for
+    current. The user carries its scope for the request. None when ``load`` finds no user."""
+    versions, scope, user = _cache_read(user_id, account=True)
+    if user is None:
+        user = load(user_id)
+        if user is None:
+            return None
+        if versions is not None:
+            cache.set(_account_key(user_id), (versions, user), SCOPE_CACHE_SECONDS)
+    _scope_attach(user, scope or _scope_compute_store(user, versions))
+    return user
 
 
 def forget_scope(user) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,7 @@ COUNT_CAP = 1000
 CATEGORY_LABELS = dict(Category.choices)
 STEP_LABELS = dict(Step.choices)
 PAGE_SIZE = 50
+TABLE = Application._meta.db_table
 
 
 def applications_visible(user) -> QuerySet[Application]:
@@ -138,7 +140,11 @@ def queue_page(user, *, after: str = "", size: int = PAGE_SIZE, escalated: bool 
         values = values.filter(
             Q(priority__gt=priority)
             | Q(priority=priority, step_deadline__gt=deadline)
-            | Q(priority=priority, step_deadline=deadline, id__gt=pk)
+            | Q(priority=priority, step_deadline=deadline, id__gt=pk),
+            # The same condition as one row comparison, which bounds the scan of the app_queue* index (the
+            # OR alone is a filter: page 60 read the 3,000 rows before it).
+            RawSQL(f'("{TABLE}"."priority", "{TABLE}"."step_deadline", "{TABLE}"."id") > (%s, %s, %s)',
+                   (priority, deadline, pk), output_field=BooleanField()),
         )
     chunk = list(values.order_by("priority", "step_deadline", "id")[: size + 1])
     rows = chunk[:size]
@@ -203,5 +209,11 @@ def timeline(application: Application) -> list[Decision]:
 
 
 def reminders_unread(user, limit: int = 5) -> list:
-    """The user's unread in-app reminders and escalations (催办, 超时, 上报专班), newest first."""
-    return list(Notification.objects.filter(user=user, read_at__isnull=True).order_by("-id")[:limit])
+    """The user's unread in-app reminders and escalations (催办, 超时, 上报专班), newest first; each with
+    ``when`` (local time, as the date filter's "m-d H:i" would write it, without the filter's cost: the
+    queue shows twenty)."""
+    rows = list(Notification.objects.filter(user=user, read_at__isnull=True).order_by("-id")[:limit])
+    tz = timezone.get_current_timezone()
+    for n in rows:
+        n.when = n.created_at.astimezone(tz).strftime("%m-%d %H:%M")
+    return rows

@@ -1,11 +1,13 @@
 """Approvals figures for `make bench` (issue 3). ``run(applications=45000)`` returns a list of
 {"figure", "value", "unit"}.
 
-- queue_ms / queue_queries: the task force's 待办 page (GET /applications/queue/, first page of 50,
-  green channel first, then livelihood, then deadline) with ``applications`` applications in every state,
-  median over interleaved rounds with the one-SELECT reference view (queue_ratio = queue ÷ reference).
-- queue_growth: the same page with 10× the applications (added with COPY, removed again afterwards so the
-  modules measured later see district scale), divided by the first.
+- queue_ms / queue_queries / queue_ratio: the worst of the 待办 cases (GET /applications/queue/, pages of
+  50, green channel first, then livelihood, then deadline; keyset tokens): the task force and a street
+  official of 向阳街道 (staff_xy), each on the first page and on a deep page (page 60 or the last), with
+  ``applications`` applications in every state; each case timed in turns with the one-SELECT reference
+  view (queue_<case>_ms / _ratio / _queries per case).
+- queue_growth: the worst case with 10× the applications (added with COPY, removed again afterwards so the
+  modules measured later see district scale), divided by the worst at 1×.
 - decision_ms: one approval step end to end — the task force's final approval POSTed through the page
   (row lock, transition, decision, audit, enterprise marked reopened, placard issued in the same transaction;
   the placard PDF job is left to the worker, as in production, so its enqueue is stubbed).
@@ -22,7 +24,8 @@ import statistics
 import time
 from datetime import timedelta
 
-GOALS = {"queue_ratio": ("<=", 8.0), "queue_queries": ("<=", 12), "queue_growth": ("<=", 1.5)}
+GOALS = {"queue_ratio": ("<=", 6.0), "queue_queries": ("<=", 8), "queue_growth": ("<=", 1.1),
+         "queue_10x_ratio": ("<=", 6.0), "queue_10x_queries": ("<=", 8)}
 URLCONF = "bench.urls"
 # (status, current step, share ‰) — every state of the pipeline.
 MIX = [
@@ -149,24 +152,80 @@ def _interleaved(cases: dict, rounds: int, warmup: int = 5) -> dict[str, float]:
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
-def measure_queue(rounds: int) -> tuple[float, float, int, int]:
-    """(queue ms, reference ms, queries, rows on the page) for the task force's first queue page."""
+# (case, demo user): the task force over the district's task-force step, and a street official of 向阳街道
+# over its street step; each on the first page and on a deep page reached through the keyset tokens.
+QUEUE_SCENARIOS = [("taskforce", "taskforce"), ("street", "staff_xy")]
+QUEUE_DEEP_PAGE = 60
+
+
+def queue_deep_token(username: str, page: int = QUEUE_DEEP_PAGE) -> tuple[str, int]:
+    """The ``after`` token of queue page ``page`` (or of the last page when there are fewer), followed from
+    the first page as a user would; returns (token, page reached)."""
+    from accounts.models import User
+    from accounts.scope import forget_scope
+    from approvals import selectors
+
+    user = User.objects.get(username=username)
+    forget_scope(user)
+    token, reached = "", 1
+    current = selectors.queue_page(user)
+    while reached < page and current.next_token:
+        token = current.next_token
+        current = selectors.queue_page(user, after=token)
+        reached += 1
+    return token, reached
+
+
+def queue_cases() -> list[tuple[str, str, str, str]]:
+    """(case, username, url, note) for the first page and a deep page of each queue scenario."""
+    from urllib.parse import urlencode
+
+    cases = []
+    for name, username in QUEUE_SCENARIOS:
+        cases.append((f"{name}_first", username, "/applications/queue/", f"{username}, first page"))
+        token, reached = queue_deep_token(username)
+        url = "/applications/queue/" + (f"?{urlencode({'after': token})}" if token else "")
+        note = f"{username}, page {reached}" + ("" if reached == QUEUE_DEEP_PAGE else " (last page)")
+        cases.append((f"{name}_deep", username, url, note))
+    return cases
+
+
+def measure_queue(rounds: int) -> tuple[dict[str, dict], float]:
+    """({case: {"ms", "queries", "rows", "note"}}, reference ms): each queue case timed in turns with the
+    one-SELECT reference view (in blocks, as the list cases: bench.common.interleaved_medians)."""
     from django.db import connection
+    from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
 
+    from bench.common import interleaved_medians
     from enterprises.models import Enterprise
 
     pk = Enterprise.objects.order_by("pk").values_list("pk", flat=True).first()
+    cases = queue_cases()
+    clients = {username: _client(username) for _, username, _, _ in cases}
+    calls = {name: _get(clients[username], url) for name, username, url, _ in cases}
     with override_settings(ROOT_URLCONF=URLCONF):
-        from django.test import Client
-
-        queue = _get(_client("taskforce"), "/applications/queue/")
         reference = _get(Client(), f"/bench/reference/{pk}/")
-        medians = _interleaved({"queue": queue, "reference": reference}, rounds=rounds)
-        with CaptureQueriesContext(connection) as captured:
-            response = queue()
-    rows = response.content.decode().count('<tr class="deadline-')
-    return medians["queue"], medians["reference"], len(captured.captured_queries), rows
+        medians = interleaved_medians({"reference": reference, **calls}, rounds=max(1, rounds // 8), warmup=10,
+                                      block=11)
+        results = {}
+        for name, _username, _url, note in cases:
+            with CaptureQueriesContext(connection) as captured:
+                response = calls[name]()
+            results[name] = {"ms": medians[name], "queries": len(captured.captured_queries),
+                             "rows": response.content.decode().count('<tr class="deadline-'), "note": note}
+    return results, medians["reference"]
+
+
+def _queue_figures(cases: dict[str, dict], reference_ms: float, suffix: str = "") -> list[dict]:
+    out = []
+    for name, case in cases.items():
+        out += [
+            _figure(f"queue{suffix}_{name}_ms", round(case["ms"], 3), "ms", note=f"{case['note']} ({case['rows']} rows)"),
+            _figure(f"queue{suffix}_{name}_ratio", round(case["ms"] / reference_ms, 2), "× reference"),
+            _figure(f"queue{suffix}_{name}_queries", case["queries"], "queries"),
+        ]
+    return out
 
 
 def measure_decision(samples: int) -> float:
@@ -177,10 +236,18 @@ def measure_decision(samples: int) -> float:
 
     from approvals.models import Application
 
-    ids = list(
-        Application.objects.filter(current_step="task_force", status="in_review").order_by("-id")
-        .values_list("id", flat=True)[:samples]
+    # One application per firm, none of a firm shut or stopped (an approval for it is refused, 409): the
+    # demo's patrols stop some firms, and a firm's second application would meet its first's approval.
+    ids, firms = [], set()
+    candidates = (
+        Application.objects.filter(current_step="task_force", status="in_review")
+        .exclude(enterprise__operating_status__in=["closed", "ceased", "unauthorised"])
+        .order_by("-id").values_list("id", "enterprise_id")[: samples * 20]
     )
+    for pk, enterprise_id in candidates:
+        if enterprise_id not in firms and len(ids) < samples:
+            firms.add(enterprise_id)
+            ids.append(pk)
     client = _client("taskforce")
     times = []
     try:
@@ -218,12 +285,15 @@ def run(applications: int = 45000, scale: int | None = None, *, growth: int = 10
     base_count = Application.objects.count()
     results.append(_figure("queue_applications", base_count, "applications",
                            note=f"added {missing} in {seconds:.1f} s"))
-    queue_ms, reference_ms, queries, rows = measure_queue(rounds)
+    cases, reference_ms = measure_queue(rounds)
+    worst = max(cases, key=lambda name: cases[name]["ms"])
+    queue_ms = cases[worst]["ms"]
     results += [
-        _figure("queue_ms", round(queue_ms, 3), "ms", note=f"task force 待办, first page ({rows} rows)"),
+        _figure("queue_ms", round(queue_ms, 3), "ms", note=f"worst: {worst} ({cases[worst]['note']})"),
         _figure("queue_reference_ms", round(reference_ms, 3), "ms", note="reference view, same rounds"),
         _figure("queue_ratio", round(queue_ms / reference_ms, 2), "× reference"),
-        _figure("queue_queries", queries, "queries"),
+        _figure("queue_queries", max(case["queries"] for case in cases.values()), "queries"),
+        *_queue_figures(cases, reference_ms),
     ]
     results.append(_figure("decision_ms", round(measure_decision(decisions), 3), "ms",
                            note="task-force final approval POST, placard issued in the transaction"))
@@ -232,14 +302,19 @@ def run(applications: int = 45000, scale: int | None = None, *, growth: int = 10
         extra = base_count * (growth - 1)
         seconds = add_applications(extra, serial_start=serial_start + missing + 1_000_000,
                                    enterprises=_enterprises(min(150_000, max(1, base_count * growth // 3))), filed_by=filed_by)
-        big_ms, big_reference, big_queries, _rows = measure_queue(rounds)
+        big_cases, big_reference = measure_queue(rounds)
+        big_worst = max(big_cases, key=lambda name: big_cases[name]["ms"])
+        big_ms = big_cases[big_worst]["ms"]
         results += [
             _figure("queue_10x_applications", Application.objects.count(), "applications",
                     note=f"added {extra} in {seconds:.1f} s"),
-            _figure("queue_10x_ms", round(big_ms, 3), "ms"),
-            _figure("queue_10x_queries", big_queries, "queries"),
+            _figure("queue_10x_ms", round(big_ms, 3), "ms", note=f"worst: {big_worst}"),
+            _figure("queue_10x_reference_ms", round(big_reference, 3), "ms"),
+            _figure("queue_10x_ratio", round(big_ms / big_reference, 2), "× reference"),
+            _figure("queue_10x_queries", max(case["queries"] for case in big_cases.values()), "queries"),
+            *_queue_figures(big_cases, big_reference, "_10x"),
             _figure("queue_growth", round(big_ms / queue_ms, 2), "×",
-                    note=f"{growth}× the applications ÷ 1×; reference moved {big_reference / reference_ms:.2f}×"),
+                    note=f"{growth}× the applications ÷ 1× (worst cases); reference moved {big_reference / reference_ms:.2f}×"),
             _figure("queue_growth_vs_reference", round((big_ms / big_reference) / (queue_ms / reference_ms), 2), "×",
                     note="the same, each size divided by its own reference (less machine noise)"),
         ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -225,8 +226,23 @@ class OrgNames:
     department_names: dict[int, str]
 
 
-def org_names(using: str = "default") -> OrgNames:
-    """Names of all jurisdictions and departments (two small tables) in one query."""
+# org_names memoised per process under the district's cache version (accounts.scope: every change of a
+# jurisdiction or department bumps it, again on commit), one entry per database; the age limit is the
+# scopes' own backstop.
+ORG_NAMES_SECONDS = 300
+_org_names_memo: dict[str, tuple[int, float, OrgNames]] = {}
+
+
+def org_names(using: str = "default", *, user=None) -> OrgNames:
+    """Names of all jurisdictions and departments (two small tables) in one query — or none: with
+    ``user``, memoised in this process while the district's version that the user's scope was read
+    under stands (nothing is memoised when the cache cannot say, e.g. Redis down)."""
+    version = scope_for(user).district_version if user is not None else None
+    database = connections[using].settings_dict["NAME"]
+    if version is not None:
+        memo = _org_names_memo.get(database)
+        if memo and memo[0] == version and memo[1] > time.monotonic():
+            return memo[2]
     j, d = Jurisdiction._meta.db_table, Department._meta.db_table
     with connections[using].cursor() as cursor:
         cursor.execute(
@@ -234,11 +250,15 @@ def org_names(using: str = "default") -> OrgNames:
         )
         rows = cursor.fetchall()
     jurisdictions = [(pk, name) for kind, pk, name, _code in rows if kind == "j"]
-    return OrgNames(
+    names = OrgNames(
         jurisdictions=jurisdictions,
         jurisdiction_names=dict(jurisdictions),
         department_names={pk: name for kind, pk, name, _code in rows if kind == "d"},
     )
+    if version is not None and not connections[using].in_atomic_block:
+        # Not inside a transaction: its own uncommitted org rows are no one else's names.
+        _org_names_memo[database] = (version, time.monotonic() + ORG_NAMES_SECONDS, names)
+    return names
 
 
 def enterprise_list_page(user, filters: EnterpriseFilters, *, after: str = "", before: str = "",

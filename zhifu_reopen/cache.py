@@ -4,7 +4,7 @@ skipped for a cool-down (``cache_breaker``): a Redis that hangs costs one timeou
 
 import logging
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 from .breaker import cache_breaker
@@ -29,7 +29,24 @@ def _fail_open(name, fallback):
     return method
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new ``redis.Redis`` (and its table of response callbacks) for every cache
+    call; a ``redis.Redis`` on a pool is thread-safe, so one per pool serves every call."""
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        client = clients.get(id(pool))
+        if client is None:
+            client = clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FailOpenRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
+
     get = _fail_open("get", lambda key, default=None, version=None: default)
     add = _fail_open("add", False)
     set = _fail_open("set", None)

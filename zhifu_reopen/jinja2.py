@@ -23,17 +23,23 @@ tests read ``response.context`` and ``assertTemplateUsed`` for these pages too.
 from __future__ import annotations
 
 import datetime
+import functools
 
 from django.contrib.messages import get_messages
-from django.template import defaultfilters
+from django.middleware.csrf import get_token
+from django.template import TemplateSyntaxError, defaultfilters
 from django.template.backends import jinja2 as django_jinja2
 from django.templatetags.static import static
 from django.test.signals import template_rendered
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.html import format_html
 from django.utils.module_loading import import_string
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext, ngettext, pgettext
 from jinja2 import ChainableUndefined, Environment, pass_eval_context
+from jinja2 import TemplateSyntaxError as JinjaTemplateSyntaxError
 from markupsafe import Markup, escape
 
 from . import punctuation
@@ -45,10 +51,33 @@ class Template(django_jinja2.Template):
         return self.template.name
 
     def render(self, context=None, request=None):
-        html = super().render(context, request)
+        html = super().render(context, request) if request is None else self._render(context, request)
         if template_rendered.receivers:  # only in tests (django.test.utils.setup_test_environment)
             template_rendered.send(sender=self, template=self, context={**(context or {}), "request": request})
         return html
+
+
+    def _render(self, context, request):
+        """Django's backend render, but one masked CSRF token per render: Django's backend masks a fresh
+        one for every use of ``csrf_input`` / ``csrf_token`` (a page of the layout uses three or four),
+        where Django's own templates mask one per render (``django.template.context_processors.csrf``)."""
+        context = {} if context is None else context
+        token = functools.cache(functools.partial(get_token, request))
+        context["request"] = request
+        context["csrf_input"] = lazy(lambda: csrf_input_html(token()), SafeString)()
+        context["csrf_token"] = lazy(token, str)()
+        for context_processor in self.backend.template_context_processors:
+            context.update(context_processor(request))
+        try:
+            return self.template.render(context)
+        except JinjaTemplateSyntaxError as exc:
+            new = TemplateSyntaxError(exc.args)
+            new.template_debug = django_jinja2.get_exception_info(exc)
+            raise new from exc
+
+
+def csrf_input_html(token: str) -> SafeString:
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
 
 
 class Jinja2(django_jinja2.Jinja2):

@@ -29,7 +29,7 @@ from zhifu_reopen.errors import DomainError
 from ..models import Agency, Role, User
 from ..posts import Post, holders, posts_of
 from ..rules import PostChange, require
-from ..scope import forget_scope
+from ..scope import forget_scope, user_scopes_invalidate
 
 REASON_MAX = 500
 
@@ -114,6 +114,7 @@ def _agency_store(person: User, agency: str, after: dict) -> None:
         after["agency"] = agency
         if person.agency != agency:
             User.objects.filter(pk=person.pk).update(agency=agency)
+            user_scopes_invalidate([person.pk])  # an update() sends no signal: the cached user row goes
             person.agency = agency
 
 

@@ -26,6 +26,7 @@ from ..history import enterprise_history
 from ..models import Enterprise
 from ..services.registry import duplicate_of, enterprise_create, enterprise_update, survey_visit_record
 from ..validators import credit_code_warning, validate_credit_code
+from .list_rows import rows_html
 
 # Every official's role; the firm's own account opens only its enterprise's page.
 ALL_ROLES = tuple(r for r in Role.values if r != Role.ENTERPRISE)
@@ -99,7 +100,7 @@ def _pager(params: dict[str, str], page: selectors.KeysetPage) -> dict[str, str 
 @roles_required(*ALL_ROLES)
 def enterprise_list(request):
     filters = selectors.EnterpriseFilters.from_params(request.GET)
-    names = selectors.org_names()
+    names = selectors.org_names(user=request.user)
     page = selectors.enterprise_list_page(
         request.user, filters, after=text_param(request.GET, "after"),
         before=text_param(request.GET, "before"),
@@ -109,12 +110,11 @@ def enterprise_list(request):
     htmx = bool(request.headers.get("HX-Request"))
     params = filters.as_params()
     context = {
-        # The rows (templates/enterprises/_rows.html) …
+        # The rows (templates/enterprises/_rows.html, written by list_rows.rows_html) …
         "rows": page.rows,
-        "labels": static["row_labels"],
-        "status_colours": OPERATING_STATUS_COLOURS,
-        "category_colours": CATEGORY_COLOURS,
-        "detail_prefix": reverse("enterprises:detail", args=[0])[:-2],
+        "rows_html": rows_html(page.rows, detail_prefix=reverse("enterprises:detail", args=[0])[:-2],
+                               labels=static["row_labels"], status_colours=OPERATING_STATUS_COLOURS,
+                               category_colours=CATEGORY_COLOURS),
         # … and the page around them.
         "filter_fields": None if htmx else _filter_fields(request.user, filters, static, names),
         "page": page,

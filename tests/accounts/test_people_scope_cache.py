@@ -2,18 +2,17 @@
 org object changed drops everyone's. A revoked post holds from the person's next request."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.models import Role
 from accounts.posts import Post
-from accounts.scope import _cache_key, scope_for
+from accounts.scope import scope_cached, scope_for
 from accounts.services import people as svc
 from tests.conftest import PASSWORD
 
 
 def cached(user) -> bool:
-    return cache.get(_cache_key(user.pk)) is not None
+    return scope_cached(user.pk) is not None
 
 
 @pytest.fixture
