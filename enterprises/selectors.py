@@ -7,12 +7,13 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, F, Func, IntegerField, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.scope import scope_for
 from org.models import Department, Jurisdiction
-from zhifu_reopen.params import cursor_decode, cursor_encode, int_param, text_param
+from zhifu_reopen.params import BadParameter, cursor_decode, cursor_encode, int_param, text_param
 
 from .models import Enterprise
 
@@ -94,6 +95,52 @@ def enterprise_get(user, pk: int) -> Enterprise:
     )
 
 
+# ------------------------------------------------------------------------------------------ free text
+# A term is looked for in the name and the address (and, when it is ASCII letters and digits, as the start
+# of the credit code). On PostgreSQL the candidates come from the GIN index of migration 0008 over
+# enterprises_search_grams(name, address) — every character and character bigram of each text — and a
+# plain substring test (LIKE, escaped) keeps only the real matches; elsewhere the substring test alone.
+SEARCH_GRAMS_FUNCTION = "enterprises_search_grams"
+NAME_START = chr(1)  # the function's marker of the name's first one and two characters
+
+
+def search_grams(term: str) -> list[str]:
+    """The index keys every match of ``term`` holds: the character of a one-character term, else each of
+    its character bigrams (a match holds them all; the substring test then drops the rest)."""
+    if len(term) < 2:
+        return [term]
+    return sorted({term[i:i + 2] for i in range(len(term) - 1)})
+
+
+class SearchGramsContain(Func):
+    """enterprises_search_grams(name, address) @> ARRAY[…]: the indexed expression, written as the index
+    was (so the planner can use it)."""
+
+    function = SEARCH_GRAMS_FUNCTION
+    template = "%(function)s(%(expressions)s) @> %(grams)s"
+    output_field = BooleanField()
+
+    def __init__(self, grams):
+        self.grams = list(grams)
+        super().__init__(F("name"), F("address"))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = super().as_sql(compiler, connection, grams="%s::text[]", **extra_context)
+        return sql, (*params, self.grams)
+
+
+def text_search_q(term: str, *, vendor: str, grams: list[str] | None = None) -> Q:
+    """The enterprises whose name or address contains ``term`` (case as typed, as LIKE), or whose credit
+    code starts with it (an ASCII term of letters and digits; codes are upper case)."""
+    q = Q(name__contains=term) | Q(address__contains=term)
+    if vendor == "postgresql":
+        q = Q(SearchGramsContain(grams or search_grams(term))) & q
+    if term.isascii() and term.isalnum():
+        q |= Q(credit_code__startswith=term.upper())
+    return q
+
+
+
 def enterprise_filter(user, filters: EnterpriseFilters) -> QuerySet[Enterprise]:
     qs = enterprises_visible(user)
     if filters.jurisdiction:
@@ -107,13 +154,7 @@ def enterprise_filter(user, filters: EnterpriseFilters) -> QuerySet[Enterprise]:
     if filters.status:
         qs = qs.filter(operating_status=filters.status)
     if filters.q:
-        term = filters.q
-        # Plain contains (LIKE, not UPPER LIKE) is enough for Chinese names; codes are upper-case ASCII,
-        # so only an ASCII term can be the start of one.
-        q = Q(name__contains=term)
-        if term.isascii() and term.isalnum():
-            q |= Q(credit_code__startswith=term.upper())
-        qs = qs.filter(q)
+        qs = qs.filter(text_search_q(filters.q, vendor=connections[qs.db].vendor))
     return qs
 
 
@@ -218,6 +259,108 @@ def keyset_page(qs: QuerySet, *, after: str = "", before: str = "", size: int = 
     )
 
 
+# The order of a free-text search: the name equal to the term, then names starting with it, then the rest;
+# by (name, id) within each tier. Its page cursors are (tier, name, id).
+EXACT, PREFIX, REST = 0, 1, 2
+
+
+def _search_tier(qs: QuerySet, term: str, tier: int) -> QuerySet:
+    if tier == EXACT:
+        return qs.filter(name=term)
+    if tier == PREFIX:
+        qs = qs.filter(name__startswith=term).exclude(name=term)
+        if connections[qs.db].vendor == "postgresql":
+            # The index's marker of the name's first characters: few names start with a given pair, so the
+            # planner reads them from the index instead of walking the name index.
+            qs = qs.filter(SearchGramsContain([NAME_START + term[:2]]))
+        return qs
+    return qs.exclude(name__startswith=term)
+
+
+def _search_rank(term: str) -> Case:
+    return Case(When(name=term, then=Value(EXACT)), When(name__startswith=term, then=Value(PREFIX)),
+                default=Value(REST), output_field=IntegerField())
+
+
+def _search_cursor(token: str, name: str) -> tuple[int, str, int] | None:
+    cursor = cursor_decode(token, int, str, int, name=name)
+    if cursor and cursor[0] not in (EXACT, PREFIX, REST):
+        raise BadParameter(name, _("翻页参数“%(name)s”无效，请从第一页重新查看。") % {"name": name})
+    return cursor
+
+
+def _after(cursor_name: str, pk: int) -> Q:
+    # name >= x bounds the index scan (an OR alone would make PostgreSQL scan from the start).
+    return Q(name__gte=cursor_name) & (Q(name__gt=cursor_name) | Q(id__gt=pk))
+
+
+def _before(cursor_name: str, pk: int) -> Q:
+    return Q(name__lte=cursor_name) & (Q(name__lt=cursor_name) | Q(id__lt=pk))
+
+
+def _text_search_page(qs: QuerySet, term: str, *, after: str, before: str, size: int) -> KeysetPage:
+    """A page of a free-text search in its order (exact name, name prefix, the rest), with its total.
+
+    One unordered pass (from the index on PostgreSQL) collects up to TEXT_COUNT_CAP + 1 matching ids. Up to
+    the cap the total is exact and the page is ordered among those ids (one query: a sort of at most
+    TEXT_COUNT_CAP rows). Past it the total is "cap+" and the page is read tier by tier, each in (name, id)
+    order with its own LIMIT: the exact name from the name index, the prefix tier from the index's
+    name-start marker, the rest walking the name index, which finds its rows quickly because a term with
+    more than TEXT_COUNT_CAP matches is dense."""
+    cursor_after = _search_cursor(after, "after") if after else None
+    cursor_before = _search_cursor(before, "before") if before and not cursor_after else None
+    values = qs.values(*PAGE_COLUMNS)
+    ids = list(qs.order_by().values_list("id", flat=True)[: TEXT_COUNT_CAP + 1])
+    capped = len(ids) > TEXT_COUNT_CAP
+    backwards = cursor_before is not None
+    cursor = cursor_before or cursor_after
+    if not ids:
+        chunk = []
+    elif not capped:
+        ranked = values.filter(pk__in=ids).annotate(search_rank=_search_rank(term))
+        if cursor:
+            rank, name, pk = cursor
+            keyset = _before(name, pk) if backwards else _after(name, pk)
+            ranked = ranked.filter(Q(search_rank__lt=rank) | (Q(search_rank=rank) & keyset) if backwards
+                                   else Q(search_rank__gt=rank) | (Q(search_rank=rank) & keyset))
+        order = ("-search_rank", "-name", "-id") if backwards else ("search_rank", "name", "id")
+        chunk = list(ranked.order_by(*order)[: size + 1])
+    else:
+        chunk = []
+        tiers = (REST, PREFIX, EXACT) if backwards else (EXACT, PREFIX, REST)
+        for tier in tiers:
+            if cursor and (tier > cursor[0] if backwards else tier < cursor[0]):
+                continue
+            rows = _search_tier(values, term, tier)
+            if cursor and tier == cursor[0]:
+                rows = rows.filter(_before(*cursor[1:]) if backwards else _after(*cursor[1:]))
+            order = ("-name", "-id") if backwards else ("name", "id")
+            chunk += [{**row, "search_rank": tier} for row in rows.order_by(*order)[: size + 1 - len(chunk)]]
+            if len(chunk) > size:
+                break
+    more = len(chunk) > size
+    rows = chunk[:size]
+    if backwards:
+        rows.reverse()
+    has_more_before, has_more_after = (more, True) if backwards else (cursor_after is not None, more)
+
+    def token(row):
+        return cursor_encode(row.pop("search_rank"), row["name"], row["id"])
+
+    first_token = token(rows[0]) if rows else None
+    last_token = token(rows[-1]) if len(rows) > 1 else first_token
+    for row in rows:
+        row.pop("search_rank", None)
+    return KeysetPage(
+        rows=rows,
+        next_token=last_token if rows and has_more_after else None,
+        prev_token=first_token if rows and has_more_before else None,
+        total=TEXT_COUNT_CAP if capped else len(ids),
+        total_capped=capped,
+    )
+
+
+
 @dataclass
 class OrgNames:
     jurisdictions: list[tuple[int, str]]  # (id, name) in code order
@@ -248,17 +391,7 @@ def enterprise_list_page(user, filters: EnterpriseFilters, *, after: str = "", b
     qs = enterprise_filter(user, filters)
     names = names or org_names(qs.db)
     if filters.q:
-        # Free text cannot use an index here. One unordered pass collects up to TEXT_COUNT_CAP + 1
-        # matching ids: it stops early for a frequent term, and for a rare one (which an ordered index
-        # scan would chase through the whole name index) it gives the exact total and confines the page
-        # query to those ids.
-        ids = list(qs.order_by().values_list("id", flat=True)[: TEXT_COUNT_CAP + 1])
-        if len(ids) > TEXT_COUNT_CAP:
-            page = keyset_page(qs, after=after, before=before, size=size, columns=PAGE_COLUMNS,
-                               total=TEXT_COUNT_CAP, capped=True)
-        else:
-            page = keyset_page(qs.filter(pk__in=ids) if ids else qs.none(), after=after, before=before,
-                               size=size, columns=PAGE_COLUMNS, total=len(ids))
+        page = _text_search_page(qs, filters.q, after=after, before=before, size=size)
     else:
         page = keyset_page(qs, after=after, before=before, size=size, columns=PAGE_COLUMNS,
                            total=counted_total(user, filters, using=qs.db))
