@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -129,19 +130,57 @@ class SearchGramsContain(Func):
         return sql, (*params, self.grams)
 
 
-def text_search_q(term: str, *, vendor: str, grams: list[str] | None = None) -> Q:
+# A term whose rarest bigram is in at least this share of the firms is "dense": the index would hand over
+# a long list to find TEXT_COUNT_CAP + 1 matches (its cost grows with the registry), while a plain scan
+# finds them within about TEXT_COUNT_CAP / share rows (flat at any size). The shares are PostgreSQL's own
+# statistics of the indexed expression (pg_stats.most_common_elems, from ANALYZE), read once a while.
+DENSE_SHARE = 0.03
+GRAM_SHARES_SECONDS = 600
+_gram_shares: dict[str, tuple[float, dict[str, float]]] = {}
+
+
+def gram_shares(using: str = "default") -> dict[str, float]:
+    """The share of firms holding each frequent index key, per PostgreSQL's statistics (empty before the
+    first ANALYZE); kept GRAM_SHARES_SECONDS in the process."""
+    now = time.monotonic()
+    cached = _gram_shares.get(using)
+    if cached and cached[0] > now:
+        return cached[1]
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+            "WHERE schemaname = current_schema() AND tablename = %s", ["ent_search_grams"],
+        )
+        row = cursor.fetchone()
+    shares = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
+    _gram_shares[using] = (now + GRAM_SHARES_SECONDS, shares)
+    return shares
+
+
+def term_is_dense(term: str, using: str = "default") -> bool:
+    shares = gram_shares(using)
+    return min(shares.get(g, 0.0) for g in search_grams(term)) >= DENSE_SHARE
+
+
+def text_search_q(term: str, *, vendor: str, indexed: bool = True) -> Q:
     """The enterprises whose name or address contains ``term`` (case as typed, as LIKE), or whose credit
-    code starts with it (an ASCII term of letters and digits; codes are upper case)."""
+    code starts with it (an ASCII term of letters and digits; codes are upper case).
+
+    ``indexed`` (PostgreSQL): with the index condition, for reads that look for the matches. Without it
+    for reads that already know where to look (by id, by name) or walk the name index: there the condition
+    would only cost an evaluation of the function per row. A term with a control character (the function
+    splits on one) is looked for without the index."""
     q = Q(name__contains=term) | Q(address__contains=term)
-    if vendor == "postgresql":
-        q = Q(SearchGramsContain(grams or search_grams(term))) & q
+    if vendor == "postgresql" and indexed and term.isprintable():
+        q = Q(SearchGramsContain(search_grams(term))) & q
     if term.isascii() and term.isalnum():
         q |= Q(credit_code__startswith=term.upper())
     return q
 
 
 
-def enterprise_filter(user, filters: EnterpriseFilters) -> QuerySet[Enterprise]:
+def enterprise_filter(user, filters: EnterpriseFilters, *, indexed: bool = True) -> QuerySet[Enterprise]:
+    """The enterprises the user sees with these filters (``indexed``: see text_search_q)."""
     qs = enterprises_visible(user)
     if filters.jurisdiction:
         qs = qs.filter(jurisdiction_id=filters.jurisdiction)
@@ -154,7 +193,12 @@ def enterprise_filter(user, filters: EnterpriseFilters) -> QuerySet[Enterprise]:
     if filters.status:
         qs = qs.filter(operating_status=filters.status)
     if filters.q:
-        qs = qs.filter(text_search_q(filters.q, vendor=connections[qs.db].vendor))
+        vendor = connections[qs.db].vendor
+        if indexed and vendor == "postgresql" and scope_for(user).district and term_is_dense(filters.q, qs.db):
+            # See DENSE_SHARE. (A narrower scope keeps the index: the planner ANDs it with the scope's own
+            # index, where a scan would have to read past the other streets' matches.)
+            indexed = False
+        qs = qs.filter(text_search_q(filters.q, vendor=vendor, indexed=indexed))
     return qs
 
 
@@ -264,14 +308,41 @@ def keyset_page(qs: QuerySet, *, after: str = "", before: str = "", size: int = 
 EXACT, PREFIX, REST = 0, 1, 2
 
 
-def _search_tier(qs: QuerySet, term: str, tier: int) -> QuerySet:
+# The largest code point: in a code-point collation every name starting with a term sorts in
+# [term, term + MAX_CHAR).
+MAX_CHAR = chr(0x10FFFF)
+_codepoint_order: dict[str, bool] = {}
+
+
+def codepoint_order(using: str = "default") -> bool:
+    """Whether the database sorts text by code point (collation C, POSIX, C.UTF-8), where the names
+    starting with a term are one range of the name index."""
+    if using not in _codepoint_order:
+        connection = connections[using]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT datcollate FROM pg_database WHERE datname = current_database()")
+                collate = cursor.fetchone()[0]
+            _codepoint_order[using] = collate in ("C", "POSIX") or collate.lower() in ("c.utf-8", "c.utf8")
+        else:
+            _codepoint_order[using] = connection.vendor == "sqlite"  # BINARY: code point order
+    return _codepoint_order[using]
+
+
+def _search_tier(base: QuerySet, qs: QuerySet, term: str, tier: int) -> QuerySet:
+    """The rows of one tier: ``base`` the filters without the term (an exact or prefix match of the name
+    contains the term: no substring test, which would only blur the planner's estimate), ``qs`` the
+    search (the planner walks the name index for a dense term, or reads a sparse one from the index and
+    sorts it; the function is evaluated only on the rows the substring test keeps)."""
     if tier == EXACT:
-        return qs.filter(name=term)
+        return base.filter(name=term)
     if tier == PREFIX:
-        qs = qs.filter(name__startswith=term).exclude(name=term)
-        if connections[qs.db].vendor == "postgresql":
-            # The index's marker of the name's first characters: few names start with a given pair, so the
-            # planner reads them from the index instead of walking the name index.
+        qs = base.filter(name__startswith=term).exclude(name=term)
+        if codepoint_order(qs.db):
+            # One range of the name index, read in order: O(page) however many names start so.
+            qs = qs.filter(name__gte=term, name__lt=term + MAX_CHAR)
+        elif connections[qs.db].vendor == "postgresql" and term.isprintable():
+            # Elsewhere the index's marker of the name's first characters finds them (then sorted).
             qs = qs.filter(SearchGramsContain([NAME_START + term[:2]]))
         return qs
     return qs.exclude(name__startswith=term)
@@ -298,18 +369,18 @@ def _before(cursor_name: str, pk: int) -> Q:
     return Q(name__lte=cursor_name) & (Q(name__lt=cursor_name) | Q(id__lt=pk))
 
 
-def _text_search_page(qs: QuerySet, term: str, *, after: str, before: str, size: int) -> KeysetPage:
+def _text_search_page(qs: QuerySet, base: QuerySet, term: str, *, after: str, before: str,
+                      size: int) -> KeysetPage:
     """A page of a free-text search in its order (exact name, name prefix, the rest), with its total.
 
     One unordered pass (from the index on PostgreSQL) collects up to TEXT_COUNT_CAP + 1 matching ids. Up to
     the cap the total is exact and the page is ordered among those ids (one query: a sort of at most
     TEXT_COUNT_CAP rows). Past it the total is "cap+" and the page is read tier by tier, each in (name, id)
-    order with its own LIMIT: the exact name from the name index, the prefix tier from the index's
-    name-start marker, the rest walking the name index, which finds its rows quickly because a term with
-    more than TEXT_COUNT_CAP matches is dense."""
+    order with its own LIMIT (_search_tier): the exact name and the prefix tier from the name index, the
+    rest as the planner sees fit. ``qs``: the search (with the index condition unless the term is dense);
+    ``base``: the filters without the term."""
     cursor_after = _search_cursor(after, "after") if after else None
     cursor_before = _search_cursor(before, "before") if before and not cursor_after else None
-    values = qs.values(*PAGE_COLUMNS)
     ids = list(qs.order_by().values_list("id", flat=True)[: TEXT_COUNT_CAP + 1])
     capped = len(ids) > TEXT_COUNT_CAP
     backwards = cursor_before is not None
@@ -317,7 +388,9 @@ def _text_search_page(qs: QuerySet, term: str, *, after: str, before: str, size:
     if not ids:
         chunk = []
     elif not capped:
-        ranked = values.filter(pk__in=ids).annotate(search_rank=_search_rank(term))
+        # The ids already passed the filters and the scope: only they are read, by primary key.
+        ranked = (Enterprise.objects.using(qs.db).filter(pk__in=ids).values(*PAGE_COLUMNS)
+                  .annotate(search_rank=_search_rank(term)))
         if cursor:
             rank, name, pk = cursor
             keyset = _before(name, pk) if backwards else _after(name, pk)
@@ -331,7 +404,7 @@ def _text_search_page(qs: QuerySet, term: str, *, after: str, before: str, size:
         for tier in tiers:
             if cursor and (tier > cursor[0] if backwards else tier < cursor[0]):
                 continue
-            rows = _search_tier(values, term, tier)
+            rows = _search_tier(base.values(*PAGE_COLUMNS), qs.values(*PAGE_COLUMNS), term, tier)
             if cursor and tier == cursor[0]:
                 rows = rows.filter(_before(*cursor[1:]) if backwards else _after(*cursor[1:]))
             order = ("-name", "-id") if backwards else ("name", "id")
@@ -358,7 +431,6 @@ def _text_search_page(qs: QuerySet, term: str, *, after: str, before: str, size:
         total=TEXT_COUNT_CAP if capped else len(ids),
         total_capped=capped,
     )
-
 
 
 @dataclass
@@ -391,7 +463,8 @@ def enterprise_list_page(user, filters: EnterpriseFilters, *, after: str = "", b
     qs = enterprise_filter(user, filters)
     names = names or org_names(qs.db)
     if filters.q:
-        page = _text_search_page(qs, filters.q, after=after, before=before, size=size)
+        page = _text_search_page(qs, enterprise_filter(user, replace(filters, q="")), filters.q, after=after,
+                                 before=before, size=size)
     else:
         page = keyset_page(qs, after=after, before=before, size=size, columns=PAGE_COLUMNS,
                            total=counted_total(user, filters, using=qs.db))

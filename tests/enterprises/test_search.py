@@ -83,7 +83,7 @@ def _walk(user, term: str, size: int) -> list:
 
 
 @pytest.mark.parametrize("term", TERMS)
-def test_search_gives_the_rows_of_a_plain_substring_search(personas, firms, term):
+def test_search_gives_the_rows_of_a_plain_substring_search(personas, firms, search_path, term):
     user = personas["taskforce"]
     got = set(enterprise_filter(user, EnterpriseFilters(q=term)).values_list("id", flat=True))
     assert got == {e.pk for e in _plain(user, term)}, term
@@ -115,15 +115,54 @@ def test_the_planner_can_use_the_index(personas, firms, term):
     assert "ent_search_grams" in plan, plan
 
 
+@pytest.mark.postgres
+def test_a_dense_term_is_read_without_the_index_by_the_district_only(monkeypatch, personas, firms):
+    monkeypatch.setattr(selectors, "gram_shares", lambda using="default": {"便利": 0.05, "华宇": 0.001})
+    def sql(user, term):
+        return str(enterprise_filter(personas[user], EnterpriseFilters(q=term)).query)
+
+    assert "enterprises_search_grams" not in sql("taskforce", "便利")
+    assert "enterprises_search_grams" in sql("taskforce", "华宇")
+    assert "enterprises_search_grams" in sql("staff_xy", "便利")
+
+
+@pytest.mark.postgres
+def test_gram_shares_read_the_statistics(firms):
+    selectors._gram_shares.clear()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE enterprises_enterprise")
+    shares = selectors.gram_shares()
+    assert shares["烟台"] == pytest.approx(1.0) and 0 < shares.get("华宇", 0) < 1
+    selectors._gram_shares.clear()
+
+
 def test_search_grams():
     assert search_grams("华") == ["华"]
     assert search_grams("华宇") == ["华宇"]
     assert search_grams("华宇华宇") == ["华宇", "宇华"]
 
 
+class _EveryKeyEverywhere(dict):
+    def get(self, key, default=None):
+        return 1.0
+
+
+@pytest.fixture(params=["index", "dense", "marker"])
+def search_path(request, monkeypatch):
+    """The ways a search is read on PostgreSQL: from the index; "dense" (the statistics say every key is
+    in every firm: a plain scan); "marker" (a database not in code-point order: the prefix tier from the
+    index's name-start marker). Elsewhere all three are the plain contains."""
+    if request.param == "dense":
+        monkeypatch.setattr(selectors, "gram_shares", lambda using="default": _EveryKeyEverywhere())
+    if request.param == "marker":
+        monkeypatch.setattr(selectors, "codepoint_order", lambda using="default": False)
+    return request.param
+
+
 @pytest.mark.parametrize("cap", [1000, 3])
 @pytest.mark.parametrize("term", ["华宇", "华", "宇", "店", "便利", "便利店", "烟台", "%", "abc"])
-def test_order_exact_then_prefix_then_the_rest_across_pages(monkeypatch, personas, firms, term, cap):
+def test_order_exact_then_prefix_then_the_rest_across_pages(monkeypatch, personas, firms, search_path, term,
+                                                            cap):
     """Exact total under the cap (ordered among the matching ids), "cap+" over it (read tier by tier): the
     same rows in the same order either way, page by page forward and back."""
     monkeypatch.setattr(selectors, "TEXT_COUNT_CAP", cap)
@@ -150,7 +189,7 @@ def test_exact_names_come_first(personas, firms):
 
 
 @pytest.mark.parametrize("cap", [1000, 2])
-def test_search_is_scoped(monkeypatch, personas, firms, xy, cap):
+def test_search_is_scoped(monkeypatch, personas, firms, xy, search_path, cap):
     monkeypatch.setattr(selectors, "TEXT_COUNT_CAP", cap)
     user = personas["staff_xy"]
     expected = _expected_order(user, "华宇")
