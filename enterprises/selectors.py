@@ -369,8 +369,12 @@ def _before(cursor_name: str, pk: int) -> Q:
     return Q(name__lte=cursor_name) & (Q(name__lt=cursor_name) | Q(id__lt=pk))
 
 
+def _python_rank(term: str, name: str) -> int:
+    return EXACT if name == term else PREFIX if name.startswith(term) else REST
+
+
 def _text_search_page(qs: QuerySet, base: QuerySet, term: str, *, after: str, before: str,
-                      size: int) -> KeysetPage:
+                      size: int, in_pass: bool = False) -> KeysetPage:
     """A page of a free-text search in its order (exact name, name prefix, the rest), with its total.
 
     One unordered pass (from the index on PostgreSQL) collects up to TEXT_COUNT_CAP + 1 matching ids. Up to
@@ -381,12 +385,23 @@ def _text_search_page(qs: QuerySet, base: QuerySet, term: str, *, after: str, be
     ``base``: the filters without the term."""
     cursor_after = _search_cursor(after, "after") if after else None
     cursor_before = _search_cursor(before, "before") if before and not cursor_after else None
-    ids = list(qs.order_by().values_list("id", flat=True)[: TEXT_COUNT_CAP + 1])
+    if in_pass:
+        found = list(qs.order_by().values(*PAGE_COLUMNS)[: TEXT_COUNT_CAP + 1])
+        ids = [row["id"] for row in found]
+    else:
+        ids = list(qs.order_by().values_list("id", flat=True)[: TEXT_COUNT_CAP + 1])
     capped = len(ids) > TEXT_COUNT_CAP
     backwards = cursor_before is not None
     cursor = cursor_before or cursor_after
     if not ids:
         chunk = []
+    elif in_pass and not capped:
+        keyed = sorted(((_python_rank(term, row["name"]), row["name"], row["id"]), row) for row in found)
+        if cursor:
+            keyed = [kr for kr in keyed if (kr[0] < cursor if backwards else kr[0] > cursor)]
+        if backwards:
+            keyed.reverse()
+        chunk = [{**row, "search_rank": key[0]} for key, row in keyed[: size + 1]]
     elif not capped:
         # The ids already passed the filters and the scope: only they are read, by primary key.
         ranked = (Enterprise.objects.using(qs.db).filter(pk__in=ids).values(*PAGE_COLUMNS)
@@ -463,8 +478,13 @@ def enterprise_list_page(user, filters: EnterpriseFilters, *, after: str = "", b
     qs = enterprise_filter(user, filters)
     names = names or org_names(qs.db)
     if filters.q:
+        db = qs.db
+        # A sparse term read from the index in a code-point database: its first pass reads the page's
+        # columns, and the page is sorted in Python (the same order as the database's), one query less.
+        in_pass = (connections[db].vendor == "postgresql" and codepoint_order(db) and filters.q.isprintable()
+                   and not (scope_for(user).district and term_is_dense(filters.q, db)))
         page = _text_search_page(qs, enterprise_filter(user, replace(filters, q="")), filters.q, after=after,
-                                 before=before, size=size)
+                                 before=before, size=size, in_pass=in_pass)
     else:
         page = keyset_page(qs, after=after, before=before, size=size, columns=PAGE_COLUMNS,
                            total=counted_total(user, filters, using=qs.db))
