@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, F, Func, IntegerField, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.scope import scope_for
 from org.models import Department, Jurisdiction
-from zhifu_reopen.params import cursor_decode, cursor_encode, int_param, text_param
+from zhifu_reopen.params import BadParameter, cursor_decode, cursor_encode, int_param, text_param
 
 from .models import Enterprise
 
@@ -95,7 +96,91 @@ def enterprise_get(user, pk: int) -> Enterprise:
     )
 
 
-def enterprise_filter(user, filters: EnterpriseFilters) -> QuerySet[Enterprise]:
+# ------------------------------------------------------------------------------------------ free text
+# A term is looked for in the name and the address (and, when it is ASCII letters and digits, as the start
+# of the credit code). On PostgreSQL the candidates come from the GIN index of migration 0008 over
+# enterprises_search_grams(name, address) — every character and character bigram of each text — and a
+# plain substring test (LIKE, escaped) keeps only the real matches; elsewhere the substring test alone.
+SEARCH_GRAMS_FUNCTION = "enterprises_search_grams"
+NAME_START = chr(1)  # the function's marker of the name's first one and two characters
+
+
+def search_grams(term: str) -> list[str]:
+    """The index keys every match of ``term`` holds: the character of a one-character term, else each of
+    its character bigrams (a match holds them all; the substring test then drops the rest)."""
+    if len(term) < 2:
+        return [term]
+    return sorted({term[i:i + 2] for i in range(len(term) - 1)})
+
+
+class SearchGramsContain(Func):
+    """enterprises_search_grams(name, address) @> ARRAY[…]: the indexed expression, written as the index
+    was (so the planner can use it)."""
+
+    function = SEARCH_GRAMS_FUNCTION
+    template = "%(function)s(%(expressions)s) @> %(grams)s"
+    output_field = BooleanField()
+
+    def __init__(self, grams):
+        self.grams = list(grams)
+        super().__init__(F("name"), F("address"))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = super().as_sql(compiler, connection, grams="%s::text[]", **extra_context)
+        return sql, (*params, self.grams)
+
+
+# A term whose rarest bigram is in at least this share of the firms is "dense": the index would hand over
+# a long list to find TEXT_COUNT_CAP + 1 matches (its cost grows with the registry), while a plain scan
+# finds them within about TEXT_COUNT_CAP / share rows (flat at any size). The shares are PostgreSQL's own
+# statistics of the indexed expression (pg_stats.most_common_elems, from ANALYZE), read once a while.
+DENSE_SHARE = 0.03
+GRAM_SHARES_SECONDS = 600
+_gram_shares: dict[str, tuple[float, dict[str, float]]] = {}
+
+
+def gram_shares(using: str = "default") -> dict[str, float]:
+    """The share of firms holding each frequent index key, per PostgreSQL's statistics (empty before the
+    first ANALYZE); kept GRAM_SHARES_SECONDS in the process."""
+    now = time.monotonic()
+    cached = _gram_shares.get(using)
+    if cached and cached[0] > now:
+        return cached[1]
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+            "WHERE schemaname = current_schema() AND tablename = %s", ["ent_search_grams"],
+        )
+        row = cursor.fetchone()
+    shares = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
+    _gram_shares[using] = (now + GRAM_SHARES_SECONDS, shares)
+    return shares
+
+
+def term_is_dense(term: str, using: str = "default") -> bool:
+    shares = gram_shares(using)
+    return min(shares.get(g, 0.0) for g in search_grams(term)) >= DENSE_SHARE
+
+
+def text_search_q(term: str, *, vendor: str, indexed: bool = True) -> Q:
+    """The enterprises whose name or address contains ``term`` (case as typed, as LIKE), or whose credit
+    code starts with it (an ASCII term of letters and digits; codes are upper case).
+
+    ``indexed`` (PostgreSQL): with the index condition, for reads that look for the matches. Without it
+    for reads that already know where to look (by id, by name) or walk the name index: there the condition
+    would only cost an evaluation of the function per row. A term with a control character (the function
+    splits on one) is looked for without the index."""
+    q = Q(name__contains=term) | Q(address__contains=term)
+    if vendor == "postgresql" and indexed and term.isprintable():
+        q = Q(SearchGramsContain(search_grams(term))) & q
+    if term.isascii() and term.isalnum():
+        q |= Q(credit_code__startswith=term.upper())
+    return q
+
+
+
+def enterprise_filter(user, filters: EnterpriseFilters, *, indexed: bool = True) -> QuerySet[Enterprise]:
+    """The enterprises the user sees with these filters (``indexed``: see text_search_q)."""
     qs = enterprises_visible(user)
     if filters.jurisdiction:
         qs = qs.filter(jurisdiction_id=filters.jurisdiction)
@@ -108,13 +193,12 @@ def enterprise_filter(user, filters: EnterpriseFilters) -> QuerySet[Enterprise]:
     if filters.status:
         qs = qs.filter(operating_status=filters.status)
     if filters.q:
-        term = filters.q
-        # Plain contains (LIKE, not UPPER LIKE) is enough for Chinese names; codes are upper-case ASCII,
-        # so only an ASCII term can be the start of one.
-        q = Q(name__contains=term)
-        if term.isascii() and term.isalnum():
-            q |= Q(credit_code__startswith=term.upper())
-        qs = qs.filter(q)
+        vendor = connections[qs.db].vendor
+        if indexed and vendor == "postgresql" and scope_for(user).district and term_is_dense(filters.q, qs.db):
+            # See DENSE_SHARE. (A narrower scope keeps the index: the planner ANDs it with the scope's own
+            # index, where a scan would have to read past the other streets' matches.)
+            indexed = False
+        qs = qs.filter(text_search_q(filters.q, vendor=vendor, indexed=indexed))
     return qs
 
 
@@ -219,6 +303,151 @@ def keyset_page(qs: QuerySet, *, after: str = "", before: str = "", size: int = 
     )
 
 
+# The order of a free-text search: the name equal to the term, then names starting with it, then the rest;
+# by (name, id) within each tier. Its page cursors are (tier, name, id).
+EXACT, PREFIX, REST = 0, 1, 2
+
+
+# The largest code point: in a code-point collation every name starting with a term sorts in
+# [term, term + MAX_CHAR).
+MAX_CHAR = chr(0x10FFFF)
+_codepoint_order: dict[str, bool] = {}
+
+
+def codepoint_order(using: str = "default") -> bool:
+    """Whether the database sorts text by code point (collation C, POSIX, C.UTF-8), where the names
+    starting with a term are one range of the name index."""
+    if using not in _codepoint_order:
+        connection = connections[using]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT datcollate FROM pg_database WHERE datname = current_database()")
+                collate = cursor.fetchone()[0]
+            _codepoint_order[using] = collate in ("C", "POSIX") or collate.lower() in ("c.utf-8", "c.utf8")
+        else:
+            _codepoint_order[using] = connection.vendor == "sqlite"  # BINARY: code point order
+    return _codepoint_order[using]
+
+
+def _search_tier(base: QuerySet, qs: QuerySet, term: str, tier: int) -> QuerySet:
+    """The rows of one tier: ``base`` the filters without the term (an exact or prefix match of the name
+    contains the term: no substring test, which would only blur the planner's estimate), ``qs`` the
+    search (the planner walks the name index for a dense term, or reads a sparse one from the index and
+    sorts it; the function is evaluated only on the rows the substring test keeps)."""
+    if tier == EXACT:
+        return base.filter(name=term)
+    if tier == PREFIX:
+        qs = base.filter(name__startswith=term).exclude(name=term)
+        if codepoint_order(qs.db):
+            # One range of the name index, read in order: O(page) however many names start so.
+            qs = qs.filter(name__gte=term, name__lt=term + MAX_CHAR)
+        elif connections[qs.db].vendor == "postgresql" and term.isprintable():
+            # Elsewhere the index's marker of the name's first characters finds them (then sorted).
+            qs = qs.filter(SearchGramsContain([NAME_START + term[:2]]))
+        return qs
+    return qs.exclude(name__startswith=term)
+
+
+def _search_rank(term: str) -> Case:
+    return Case(When(name=term, then=Value(EXACT)), When(name__startswith=term, then=Value(PREFIX)),
+                default=Value(REST), output_field=IntegerField())
+
+
+def _search_cursor(token: str, name: str) -> tuple[int, str, int] | None:
+    cursor = cursor_decode(token, int, str, int, name=name)
+    if cursor and cursor[0] not in (EXACT, PREFIX, REST):
+        raise BadParameter(name, _("翻页参数“%(name)s”无效，请从第一页重新查看。") % {"name": name})
+    return cursor
+
+
+def _after(cursor_name: str, pk: int) -> Q:
+    # name >= x bounds the index scan (an OR alone would make PostgreSQL scan from the start).
+    return Q(name__gte=cursor_name) & (Q(name__gt=cursor_name) | Q(id__gt=pk))
+
+
+def _before(cursor_name: str, pk: int) -> Q:
+    return Q(name__lte=cursor_name) & (Q(name__lt=cursor_name) | Q(id__lt=pk))
+
+
+def _python_rank(term: str, name: str) -> int:
+    return EXACT if name == term else PREFIX if name.startswith(term) else REST
+
+
+def _text_search_page(qs: QuerySet, base: QuerySet, term: str, *, after: str, before: str,
+                      size: int, in_pass: bool = False) -> KeysetPage:
+    """A page of a free-text search in its order (exact name, name prefix, the rest), with its total.
+
+    One unordered pass (from the index on PostgreSQL) collects up to TEXT_COUNT_CAP + 1 matching ids. Up to
+    the cap the total is exact and the page is ordered among those ids (one query: a sort of at most
+    TEXT_COUNT_CAP rows). Past it the total is "cap+" and the page is read tier by tier, each in (name, id)
+    order with its own LIMIT (_search_tier): the exact name and the prefix tier from the name index, the
+    rest as the planner sees fit. ``qs``: the search (with the index condition unless the term is dense);
+    ``base``: the filters without the term."""
+    cursor_after = _search_cursor(after, "after") if after else None
+    cursor_before = _search_cursor(before, "before") if before and not cursor_after else None
+    if in_pass:
+        found = list(qs.order_by().values(*PAGE_COLUMNS)[: TEXT_COUNT_CAP + 1])
+        ids = [row["id"] for row in found]
+    else:
+        ids = list(qs.order_by().values_list("id", flat=True)[: TEXT_COUNT_CAP + 1])
+    capped = len(ids) > TEXT_COUNT_CAP
+    backwards = cursor_before is not None
+    cursor = cursor_before or cursor_after
+    if not ids:
+        chunk = []
+    elif in_pass and not capped:
+        keyed = sorted(((_python_rank(term, row["name"]), row["name"], row["id"]), row) for row in found)
+        if cursor:
+            keyed = [kr for kr in keyed if (kr[0] < cursor if backwards else kr[0] > cursor)]
+        if backwards:
+            keyed.reverse()
+        chunk = [{**row, "search_rank": key[0]} for key, row in keyed[: size + 1]]
+    elif not capped:
+        # The ids already passed the filters and the scope: only they are read, by primary key.
+        ranked = (Enterprise.objects.using(qs.db).filter(pk__in=ids).values(*PAGE_COLUMNS)
+                  .annotate(search_rank=_search_rank(term)))
+        if cursor:
+            rank, name, pk = cursor
+            keyset = _before(name, pk) if backwards else _after(name, pk)
+            ranked = ranked.filter(Q(search_rank__lt=rank) | (Q(search_rank=rank) & keyset) if backwards
+                                   else Q(search_rank__gt=rank) | (Q(search_rank=rank) & keyset))
+        order = ("-search_rank", "-name", "-id") if backwards else ("search_rank", "name", "id")
+        chunk = list(ranked.order_by(*order)[: size + 1])
+    else:
+        chunk = []
+        tiers = (REST, PREFIX, EXACT) if backwards else (EXACT, PREFIX, REST)
+        for tier in tiers:
+            if cursor and (tier > cursor[0] if backwards else tier < cursor[0]):
+                continue
+            rows = _search_tier(base.values(*PAGE_COLUMNS), qs.values(*PAGE_COLUMNS), term, tier)
+            if cursor and tier == cursor[0]:
+                rows = rows.filter(_before(*cursor[1:]) if backwards else _after(*cursor[1:]))
+            order = ("-name", "-id") if backwards else ("name", "id")
+            chunk += [{**row, "search_rank": tier} for row in rows.order_by(*order)[: size + 1 - len(chunk)]]
+            if len(chunk) > size:
+                break
+    more = len(chunk) > size
+    rows = chunk[:size]
+    if backwards:
+        rows.reverse()
+    has_more_before, has_more_after = (more, True) if backwards else (cursor_after is not None, more)
+
+    def token(row):
+        return cursor_encode(row.pop("search_rank"), row["name"], row["id"])
+
+    first_token = token(rows[0]) if rows else None
+    last_token = token(rows[-1]) if len(rows) > 1 else first_token
+    for row in rows:
+        row.pop("search_rank", None)
+    return KeysetPage(
+        rows=rows,
+        next_token=last_token if rows and has_more_after else None,
+        prev_token=first_token if rows and has_more_before else None,
+        total=TEXT_COUNT_CAP if capped else len(ids),
+        total_capped=capped,
+    )
+
+
 @dataclass
 class OrgNames:
     jurisdictions: list[tuple[int, str]]  # (id, name) in code order
@@ -268,17 +497,13 @@ def enterprise_list_page(user, filters: EnterpriseFilters, *, after: str = "", b
     qs = enterprise_filter(user, filters)
     names = names or org_names(qs.db)
     if filters.q:
-        # Free text cannot use an index here. One unordered pass collects up to TEXT_COUNT_CAP + 1
-        # matching ids: it stops early for a frequent term, and for a rare one (which an ordered index
-        # scan would chase through the whole name index) it gives the exact total and confines the page
-        # query to those ids.
-        ids = list(qs.order_by().values_list("id", flat=True)[: TEXT_COUNT_CAP + 1])
-        if len(ids) > TEXT_COUNT_CAP:
-            page = keyset_page(qs, after=after, before=before, size=size, columns=PAGE_COLUMNS,
-                               total=TEXT_COUNT_CAP, capped=True)
-        else:
-            page = keyset_page(qs.filter(pk__in=ids) if ids else qs.none(), after=after, before=before,
-                               size=size, columns=PAGE_COLUMNS, total=len(ids))
+        db = qs.db
+        # A sparse term read from the index in a code-point database: its first pass reads the page's
+        # columns, and the page is sorted in Python (the same order as the database's), one query less.
+        in_pass = (connections[db].vendor == "postgresql" and codepoint_order(db) and filters.q.isprintable()
+                   and not (scope_for(user).district and term_is_dense(filters.q, db)))
+        page = _text_search_page(qs, enterprise_filter(user, replace(filters, q="")), filters.q, after=after,
+                                 before=before, size=size, in_pass=in_pass)
     else:
         page = keyset_page(qs, after=after, before=before, size=size, columns=PAGE_COLUMNS,
                            total=counted_total(user, filters, using=qs.db))
