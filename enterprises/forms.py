@@ -65,7 +65,7 @@ class SurveyVisitForm(forms.ModelForm):
 
 
 class EnterpriseFilterForm(forms.Form):
-    q = forms.CharField(label=_("名称或信用代码"), required=False, max_length=50)
+    q = forms.CharField(label=_("名称、地址或信用代码"), required=False, max_length=50)
     jurisdiction = forms.ModelChoiceField(label=_("街道/园区"), queryset=Jurisdiction.objects.none(),
                                           required=False, empty_label=_("全部街道"))
     scale = forms.ChoiceField(label=_("规模"), required=False,
