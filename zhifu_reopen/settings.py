@@ -326,3 +326,37 @@ CELERY_BEAT_SCHEDULE["dashboards-summaries"] = {
 CELERY_BEAT_SCHEDULE["dashboards-daily-report"] = {
     "task": "dashboards.tasks.daily_report_if_due", "schedule": 15 * 60.0,
 }
+
+# --- Operations (issue 13, items 6 and 10: part "ops") --------------------------------------------------
+# The client's address behind a reverse proxy (zhifu_reopen/client_ip.py): the header CLIENT_IP_HEADER is
+# believed only from the addresses / networks in TRUSTED_PROXIES (comma-separated; empty: no proxy, the
+# headers are ignored and REMOTE_ADDR is the client).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "").strip() or "X-Forwarded-For"
+try:
+    import ipaddress as _ipaddress
+
+    for _proxy in TRUSTED_PROXIES:
+        _ipaddress.ip_network(_proxy, strict=False)
+except ValueError as _exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_exc}") from None
+# Public verify page: besides PLACARD_VERIFY_RATE_LIMIT (per address and minute), a ceiling on all the
+# requests it serves per second, counted in Redis before any database query (0: no ceiling).
+PLACARD_VERIFY_GLOBAL_LIMIT = env_int("PLACARD_VERIFY_GLOBAL_LIMIT", 600)
+# The broker: CELERY_BROKER_URL (redis://… or amqp://… for RabbitMQ) or else REDIS_URL; Redis stays the
+# cache either way. Without any broker tasks run inline. visibility_timeout is a Redis notion (RabbitMQ
+# gives an unacknowledged message back as soon as its worker's connection drops).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip() or REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
+if CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1}
+    CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "").strip() or "celery"
+# /readyz: a worker refreshes its heartbeat this often (zhifu_reopen/health.py); older than the limit, the
+# worker counts as gone. Every check of /readyz gives up after READYZ_TIMEOUT_SECONDS.
+WORKER_HEARTBEAT_SECONDS = env_float("WORKER_HEARTBEAT_SECONDS", 20.0)
+WORKER_HEARTBEAT_MAX_AGE_SECONDS = env_float("WORKER_HEARTBEAT_MAX_AGE_SECONDS", 120.0)
+READYZ_TIMEOUT_SECONDS = env_float("READYZ_TIMEOUT_SECONDS", 0.8)
+# The probes answer over plain HTTP inside the stack, whatever HTTPS redirect the proxy-facing site has.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# --- end of operations ---------------------------------------------------------------------------------

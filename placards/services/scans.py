@@ -12,6 +12,7 @@ import ipaddress
 import logging
 import threading
 import time
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,6 +22,7 @@ from django.utils import timezone
 from ..models import PlacardScan
 
 log = logging.getLogger(__name__)
+_now = time.time  # the clock of the limits (a test fixes it)
 
 
 def anonymise_address(address: str) -> str:
@@ -35,24 +37,57 @@ def anonymise_address(address: str) -> str:
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
-def rate_limited(address: str) -> bool:
-    """True when this address has made more than ``PLACARD_VERIFY_RATE_LIMIT`` requests this minute."""
-    limit = getattr(settings, "PLACARD_VERIFY_RATE_LIMIT", 120)
-    if not limit:
-        return False
-    key = f"placards:verify-rate:{address}:{int(time.time() // 60)}"
+def _count(key: str, timeout: int) -> int:
+    """Add one to the counter ``key`` (made with ``timeout`` on first use); the new count. The cache fails
+    open (zhifu_reopen/cache.py): while Redis is down every call counts 1, so nobody is refused."""
     try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.add(key, 0, timeout=70)
+        return cache.incr(key)
+    except ValueError:  # not there yet (or expired between the two calls)
+        cache.add(key, 0, timeout=timeout)
         try:
-            count = cache.incr(key)
+            return cache.incr(key)
         except ValueError:
-            count = 1
+            return 1
+
+
+def _limit_key(address: str) -> str:
+    """One counter per IPv4 address; per /64 for IPv6 (one subscriber's block: a client rotating through
+    its own addresses is still one client)."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return address or "-"
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+class Refused(NamedTuple):
+    scope: str  # "address": this client is over its own limit; "global": the page is over its ceiling
+    retry_after: int  # seconds
+
+
+def verify_admit(address: str) -> Refused | None:
+    """None when a verify request from ``address`` may be served, else why not. Counted in Redis before
+    anything touches the database: first this address's requests this minute (``PLACARD_VERIFY_RATE_LIMIT``),
+    then, only for requests within that, every address's requests this second
+    (``PLACARD_VERIFY_GLOBAL_LIMIT``). An address over its own limit is refused without counting towards
+    the ceiling, so one busy office behind a NAT cannot use up everybody's share."""
+    now = _now()
+    limit = getattr(settings, "PLACARD_VERIFY_RATE_LIMIT", 120)
+    try:
+        if limit:
+            minute = int(now // 60)
+            if _count(f"placards:verify-rate:{_limit_key(address)}:{minute}", timeout=70) > limit:
+                return Refused("address", max(1, int((minute + 1) * 60 - now) + 1))
+        ceiling = getattr(settings, "PLACARD_VERIFY_GLOBAL_LIMIT", 0)
+        if ceiling and _count(f"placards:verify-global:{int(now)}", timeout=5) > ceiling:
+            return Refused("global", 1)
     except Exception:  # cache down: serve rather than refuse
         log.warning("verify rate limit: cache unavailable", exc_info=True)
-        return False
-    return count > limit
+    return None
 
 
 class ScanBuffer:

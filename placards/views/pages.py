@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import roles_required
 from accounts.scope import scope_for
+from zhifu_reopen.client_ip import client_ip
 from zhifu_reopen.errors import DomainError
 from zhifu_reopen.models import AuditEntry
 from zhifu_reopen.params import id_list_param, id_param, url_token
@@ -23,7 +24,7 @@ from ..forms import PlacardFilterForm, StatusForm
 from ..models import Placard
 from ..rules import PRINT_ROLES, STATUS_ROLES, page_actions
 from ..selectors import placard_get, placards_visible, verify_lookup
-from ..services.scans import rate_limited, scan_record
+from ..services.scans import scan_record, verify_admit
 
 PAGE_SIZE = 50
 ACTION_LABELS = {
@@ -203,10 +204,12 @@ def _public_page(name: str, context: dict, status: int = 200) -> HttpResponse:
 @require_GET
 def verify(request, token: str):
     """Public: is this placard valid right now? No personal data; every scan recorded; rate-limited."""
-    address = request.META.get("REMOTE_ADDR", "")
-    if rate_limited(address):
-        response = _public_page("placards/verify_limited.html", {}, status=429)
-        response["Retry-After"] = "60"
+    address = client_ip(request)  # the client behind a trusted proxy (issue 13, item 6)
+    refused = verify_admit(address)  # Redis only: a flood is refused before any database query
+    if refused is not None:
+        response = _public_page("placards/verify_limited.html", {"busy": refused.scope == "global",
+                                                                 "retry_after": refused.retry_after}, status=429)
+        response["Retry-After"] = str(refused.retry_after)
         return response
     row = verify_lookup(token) if url_token(token, min_length=16, max_length=64) else None
     if row is None:

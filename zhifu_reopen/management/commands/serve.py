@@ -94,10 +94,10 @@ class Command(BaseCommand):
         try:
             self._start("web", [sys.executable, str(settings.BASE_DIR / "manage.py"), "runserver", addrport,
                                 *(["--noreload"] if noreload else [])])
-            if settings.REDIS_URL:
+            if not settings.CELERY_TASK_ALWAYS_EAGER:  # a broker (REDIS_URL or CELERY_BROKER_URL, issue 13)
                 self._start("worker", [*self._celery(), "worker", "-l", "info", "--concurrency", str(concurrency),
                                        "-n", f"serve-{os.getpid()}@%h"])
-                lock = BeatLock(settings.REDIS_URL)
+                lock = BeatLock(settings.CELERY_BROKER_URL)
                 if not self._beat_start(lock):
                     self._say(_("已有一个 beat 在运行（进程 %(pid)s，锁文件 %(path)s），本次不再启动 beat；"
                                 "它停止后由本次接替。") % {"pid": lock.holder(), "path": lock.path})
