@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from . import health
+
 urlpatterns = [
     path("", include("dashboards.urls")),
     path("", include("accounts.urls")),  # accounts/… and people/…
@@ -19,6 +21,8 @@ urlpatterns = [
     path("liaisons/", include("liaisons.urls")),
     path("", include("placards.urls")),  # placards/… and the public verify page v/<token>/
     path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),  # the process (issue 13)
+    path("readyz", health.readyz, name="readyz"),  # database, migrations, broker, a live worker
 ]
 
 if settings.DEBUG:

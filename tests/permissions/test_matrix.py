@@ -11,6 +11,7 @@ from tests.permissions.spec import ALL_PERSONAS, Case
 # Pages every signed-in user or anyone may use, with no object or role behind them.
 EXEMPT = {
     "login", "logout", "password_change", "password_change_done", "set_language",
+    "healthz", "readyz",  # public probes, no object behind them: tests/zhifu_reopen/test_health.py
 }
 
 
