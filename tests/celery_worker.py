@@ -1,5 +1,7 @@
 """A real Celery worker for the tests that need one (marker ``redis``): a ``celery -A zhifu_reopen
-worker`` subprocess against REDIS_URL and the test database, terminated in ``finally``."""
+worker`` subprocess against REDIS_URL and the test database, terminated in ``finally``. With
+CELERY_BROKER_URL set (amqp://… in the RabbitMQ pass of .ci/run) the worker and the test send through that
+broker instead, Redis staying the cache."""
 
 from __future__ import annotations
 
@@ -84,6 +86,8 @@ def point_broker_at(url: str) -> None:
     """Send this process's tasks to ``url`` (a fresh connection pool)."""
     from zhifu_reopen.celery import app
 
+    if "CELERY_BROKER_URL" in os.environ:  # Celery reads it before app.conf.broker_url (the RabbitMQ pass)
+        os.environ["CELERY_BROKER_URL"] = url
     app.conf.broker_url = url
     app._pool = None
     app.amqp._producer_pool = None

@@ -349,9 +349,12 @@ PLACARD_VERIFY_GLOBAL_LIMIT = env_int("PLACARD_VERIFY_GLOBAL_LIMIT", 600)
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip() or REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
 if CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://")):
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1}
+    # py-amqp takes the transport options as its own arguments: none of the Redis ones; a bounded connect.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {}
     CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "").strip() or "celery"
+# How often beat sends the job sweep (seconds).
+CELERY_BEAT_SCHEDULE["jobs-sweep-pending"]["schedule"] = env_float("JOBS_SWEEP_SECONDS", 60.0)
 # /readyz: a worker refreshes its heartbeat this often (zhifu_reopen/health.py); older than the limit, the
 # worker counts as gone. Every check of /readyz gives up after READYZ_TIMEOUT_SECONDS.
 WORKER_HEARTBEAT_SECONDS = env_float("WORKER_HEARTBEAT_SECONDS", 20.0)

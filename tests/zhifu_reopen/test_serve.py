@@ -265,7 +265,7 @@ def test_a_second_serve_starts_no_second_beat_and_takes_over_when_the_first_stop
 
 
 def test_without_redis_serve_runs_no_celery_process_and_the_embedded_beat(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "CELERY_BROKER_URL"}}  # no broker at all
     env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", ZHIFU_TESTING="1", PYTHONUNBUFFERED="1",
                MEDIA_ROOT=str(tmp_path / "media"), ZHIFU_RUN_DIR=str(tmp_path / "run"))
     serve = Serve(env, tmp_path / "serve.log")
