@@ -199,7 +199,7 @@ def archive_check(path: str | Path, tmp: Path) -> dict:
     if not path.is_file():
         raise BackupError(_("找不到备份文件 %(path)s。") % {"path": path})
     try:
-        tar = tarfile.open(path, "r:")
+        tar = tarfile.open(path, "r:")  # noqa: SIM115 (closed by the with below)
     except (tarfile.TarError, OSError) as exc:
         raise BackupError(_("%(path)s 不是本系统的备份文件（无法作为 tar 归档读取）。") % {"path": path}) from exc
     with tar:
@@ -234,7 +234,7 @@ def archive_check(path: str | Path, tmp: Path) -> dict:
             out = open(tmp / db["file"], "wb") if name == db["file"] else None  # noqa: SIM115
             try:
                 fh = tar.extractfile(member)
-                for chunk in iter(lambda: fh.read(CHUNK), b""):
+                for chunk in iter(lambda fh=fh: fh.read(CHUNK), b""):
                     digest.update(chunk)
                     if out:
                         out.write(chunk)

@@ -9,6 +9,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def load_settings(**env):
     clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ZHIFU_TESTING",
                                                               "DATABASE_URL", "REDIS_URL",
+                                                              "CELERY_BROKER_URL", "CELERY_QUEUE",
                                                               "PUBLIC_BASE_URL", "HOST", "PORT"}}
     clean.update(env)
     code = (
@@ -67,3 +68,17 @@ def test_make_run_exports_the_served_address():
     result = subprocess.run(["make", "-s", "--eval", "show-base-url: ; @echo $$PUBLIC_BASE_URL", "show-base-url",
                              "HOST=192.0.2.7", "PORT=8123"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.stdout.strip() == "http://192.0.2.7:8123", result.stderr
+
+
+def test_rabbitmq_as_the_broker_redis_as_the_cache():
+    """Issue 13: CELERY_BROKER_URL names the broker (RabbitMQ here); Redis stays the cache; the Redis-only
+    transport options are not handed to py-amqp."""
+    code = ("import zhifu_reopen.settings as s; "
+            "print(s.CELERY_BROKER_URL, s.CELERY_TASK_ALWAYS_EAGER, s.CACHES['default']['LOCATION'], "
+            "sorted(s.CELERY_BROKER_TRANSPORT_OPTIONS), s.CELERY_TASK_DEFAULT_QUEUE)")
+    clean = {k: v for k, v in os.environ.items() if k not in {"CELERY_BROKER_URL", "REDIS_URL", "CELERY_QUEUE"}}
+    clean.update(DEBUG="1", REDIS_URL="redis://cache:6379/0", CELERY_BROKER_URL="amqp://u:p@mq:5672//zhifu",
+                 CELERY_QUEUE="zhifu")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["amqp://u:p@mq:5672//zhifu", "False", "redis://cache:6379/0", "[]", "zhifu"]
