@@ -110,6 +110,7 @@ ACTION_LABELS = {
     "access.deny": gettext_lazy("拒绝访问"),
     "enterprise.export": gettext_lazy("导出企业名录"),
     "dashboard.export": gettext_lazy("导出统计清单"),
+    "problem.export": gettext_lazy("导出企业诉求"),
     "audit.export": gettext_lazy("导出操作记录"),
     "audit.purge": gettext_lazy("清理超过保存期限的操作记录"),
 }
