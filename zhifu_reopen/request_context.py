@@ -78,7 +78,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.headers.get(REQUEST_ID_HEADER)
+        incoming = request.META.get("HTTP_X_REQUEST_ID")  # not request.headers: it copies every header
         request_id = incoming if request_id_valid(incoming) else request_id_new()
         request.request_id = request_id
         token = _context.set(RequestContext(request_id=request_id, address=client_ip(request)[:64],
