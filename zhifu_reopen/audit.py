@@ -28,13 +28,31 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
+def _scrub(value):
+    """``value`` without NUL characters (PostgreSQL text and jsonb refuse them; a query string may carry
+    them), in nested dicts and lists too."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_scrub(k) if isinstance(k, str) else k: _scrub(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_scrub(v) for v in value]
+    return value
+
+
+def params_summary(params, *, max_keys: int = 20, max_length: int = 200) -> dict[str, str]:
+    """A request's parameters as an entry keeps them (an export's filters): bounded in keys and length."""
+    return {str(k)[:max_length]: str(v)[:max_length] for k, v in list(params.items())[:max_keys]}
+
+
 def request_fields() -> dict[str, str]:
     """The request id, client address and path of the work under way (empty outside a request or a task
     a request caused): what every entry carries, bulk-written ones too."""
     ctx = current()
     if ctx is None:
         return {"request_id": "", "address": "", "path": ""}
-    return {"request_id": ctx.request_id[:64], "address": ctx.address[:64], "path": ctx.path[:300]}
+    return {"request_id": _scrub(ctx.request_id)[:64], "address": _scrub(ctx.address)[:64],
+            "path": _scrub(ctx.path)[:300]}
 
 
 def audit_record(
@@ -58,14 +76,14 @@ def audit_record(
         post = actor.post_label()
     return AuditEntry.objects.create(
         actor=actor if actor is not None and getattr(actor, "pk", None) else None,
-        post=post[:120],
+        post=_scrub(post)[:120],
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=target.pk if target is not None else None,
-        target_repr=(target_repr or (str(target) if target is not None else ""))[:300],
+        target_repr=_scrub(target_repr or (str(target) if target is not None else ""))[:300],
         enterprise=enterprise,
-        before=before,
-        after=after,
-        reason=reason,
+        before=_scrub(before),
+        after=_scrub(after),
+        reason=_scrub(reason),
         **request_fields(),
     )

@@ -22,7 +22,7 @@ from enterprises.choices import Category, Scale
 from enterprises.models import Enterprise
 from inspections.models import FindingCategory
 from liaisons.selectors import problems_visible
-from zhifu_reopen.audit import audit_record
+from zhifu_reopen.audit import audit_record, params_summary
 from zhifu_reopen.export import xlsx_build, xlsx_filename, xlsx_response
 from zhifu_reopen.params import BadParameter, choice_param, int_param
 
@@ -165,7 +165,7 @@ def list_export(request, key: str):
     file = xlsx_build([str(c) for c in drill.columns(list_def.kind)], rows(), title=str(list_def.title),
                       text_columns=(1,) if list_def.kind == "enterprise" else ())
     audit_record(actor=request.user, action="dashboard.export", target_repr=f"{view.title}-{list_def.title}",
-                 after={"list": key, "rows": counted[0], "filters": request.GET.dict()})
+                 after={"list": key, "rows": counted[0], "filters": params_summary(request.GET)})
     return xlsx_response(file, xlsx_filename(f"{view.title}-{list_def.title}"))
 
 

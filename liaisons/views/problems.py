@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.http import roles_required
 from accounts.models import Role
 from accounts.scope import scope_for
-from zhifu_reopen.audit import audit_record
+from zhifu_reopen.audit import audit_record, params_summary
 from zhifu_reopen.errors import DomainError
 from zhifu_reopen.export import xlsx_build, xlsx_filename, xlsx_response
 from zhifu_reopen.params import choice_param, id_param, int_param, text_param
@@ -87,7 +87,7 @@ def problem_export(request):
 
     file = xlsx_build(headers, rows(), title=_("企业诉求"), text_columns=(1,))
     audit_record(actor=request.user, action="problem.export", target_repr=_("企业诉求"),
-                 after={"rows": counted[0], "filters": request.GET.dict()})
+                 after={"rows": counted[0], "filters": params_summary(request.GET)})
     return xlsx_response(file, xlsx_filename(_("企业诉求")))
 
 

@@ -235,3 +235,12 @@ def test_json_log_lines_carry_the_request(personas):
     assert line["time"].endswith("+00:00")
     outside = json.loads(JsonFormatter().format(record))
     assert outside["request_id"] is None and outside["user_id"] is None
+
+
+def test_nul_characters_never_break_an_entry(client, personas):
+    """PostgreSQL refuses NUL in text and jsonb: what a request carries is recorded without them."""
+    response = client.post(reverse("login"), {"username": "a\x00b", "password": "x"})
+    assert response.status_code < 500  # the form refuses it before any sign-in is tried
+    client.force_login(personas["taskforce"])
+    assert client.get(reverse("dashboard_export", args=["overdue"]), {"q": "a\x00b"}).status_code == 200
+    assert AuditEntry.objects.get(action="dashboard.export").after["filters"] == {"q": "ab"}
