@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, home, reports
+from .views import audit, dashboard, home, reports
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -11,4 +11,6 @@ urlpatterns = [
     path("reports/", reports.report_list, name="reports"),
     path("reports/make/", reports.report_make, name="report_make"),
     path("reports/<int:pk>/<str:fmt>/", reports.report_file, name="report_file"),
+    path("audit/", audit.audit_trail, name="audit_trail"),
+    path("audit/export/", audit.audit_export, name="audit_export"),
 ]

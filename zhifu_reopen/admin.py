@@ -6,9 +6,9 @@ from .models import AuditEntry, Job, YearlyCounter
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "actor", "post", "action", "target_repr")
+    list_display = ("created_at", "actor", "post", "action", "target_repr", "address", "request_id")
     list_filter = ("action",)
-    search_fields = ("target_repr", "actor__username", "reason")
+    search_fields = ("target_repr", "actor__username", "reason", "=request_id")
     show_full_result_count = False
 
 

@@ -14,3 +14,7 @@ class ZhifuReopenConfig(AppConfig):
         from django.db.models import fields
 
         fields.BLANK_CHOICE_LABEL = BLANK_CHOICE_LABEL
+
+        from . import audit_signals, request_context  # noqa: F401 (the latter connects its Celery signals)
+
+        audit_signals.connect()

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 
 from .models import AuditEntry
+from .request_context import current
 
 
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
@@ -27,30 +28,62 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
+def _scrub(value):
+    """``value`` without NUL characters (PostgreSQL text and jsonb refuse them; a query string may carry
+    them), in nested dicts and lists too."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_scrub(k) if isinstance(k, str) else k: _scrub(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_scrub(v) for v in value]
+    return value
+
+
+def params_summary(params, *, max_keys: int = 20, max_length: int = 200) -> dict[str, str]:
+    """A request's parameters as an entry keeps them (an export's filters): bounded in keys and length."""
+    return {str(k)[:max_length]: str(v)[:max_length] for k, v in list(params.items())[:max_keys]}
+
+
+def request_fields() -> dict[str, str]:
+    """The request id, client address and path of the work under way (empty outside a request or a task
+    a request caused): what every entry carries, bulk-written ones too."""
+    ctx = current()
+    if ctx is None:
+        return {"request_id": "", "address": "", "path": ""}
+    return {"request_id": _scrub(ctx.request_id)[:64], "address": _scrub(ctx.address)[:64],
+            "path": _scrub(ctx.path)[:300]}
+
+
 def audit_record(
     *,
     actor,
     action: str,
-    target: models.Model,
+    target: models.Model | None = None,
     before: dict | None = None,
     after: dict | None = None,
     reason: str = "",
     post: str = "",
     enterprise=None,
+    target_repr: str = "",
 ) -> AuditEntry:
-    if enterprise is None and target._meta.label == "enterprises.Enterprise":
+    """One entry. ``target`` may be None for an event of no object (a failed login, a refused page, an
+    export of a list): ``target_repr`` then says what it was about. The request id, the address and the
+    path come from the request context by themselves."""
+    if enterprise is None and target is not None and target._meta.label == "enterprises.Enterprise":
         enterprise = target
     if not post and actor is not None and getattr(actor, "pk", None):
         post = actor.post_label()
     return AuditEntry.objects.create(
         actor=actor if actor is not None and getattr(actor, "pk", None) else None,
-        post=post[:120],
+        post=_scrub(post)[:120],
         action=action,
-        target_type=target._meta.label_lower,
-        target_id=target.pk,
-        target_repr=str(target)[:300],
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=target.pk if target is not None else None,
+        target_repr=_scrub(target_repr or (str(target) if target is not None else ""))[:300],
         enterprise=enterprise,
-        before=before,
-        after=after,
-        reason=reason,
+        before=_scrub(before),
+        after=_scrub(after),
+        reason=_scrub(reason),
+        **request_fields(),
     )

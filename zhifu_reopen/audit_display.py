@@ -103,6 +103,16 @@ ACTION_LABELS = {
     "account.deactivate": gettext_lazy("停用账号"),
     "account.reactivate": gettext_lazy("启用账号"),
     "account.password_reset": gettext_lazy("重置密码（一次性设置密码链接）"),
+    # audit-13: sign-ins, refusals, exports and the trail itself
+    "auth.login": gettext_lazy("登录"),
+    "auth.login_failed": gettext_lazy("登录失败"),
+    "auth.logout": gettext_lazy("退出登录"),
+    "access.deny": gettext_lazy("拒绝访问"),
+    "enterprise.export": gettext_lazy("导出企业名录"),
+    "dashboard.export": gettext_lazy("导出统计清单"),
+    "problem.export": gettext_lazy("导出企业诉求"),
+    "audit.export": gettext_lazy("导出操作记录"),
+    "audit.purge": gettext_lazy("清理超过保存期限的操作记录"),
 }
 
 # Keys of before/after that are not fields of the entry's subject: (model whose field it is, field name)
@@ -126,6 +136,15 @@ KEY_LABELS = {
     "objects": gettext_lazy("对象"),
     "post": gettext_lazy("岗位"),
     "successor": gettext_lazy("接任人"),
+    "username": gettext_lazy("用户名"),
+    "status": gettext_lazy("状态码"),
+    "method": gettext_lazy("请求方法"),
+    "view": gettext_lazy("页面"),
+    "rows": gettext_lazy("行数"),
+    "filters": gettext_lazy("筛选条件"),
+    "deleted": gettext_lazy("删除条数"),
+    "before_days": gettext_lazy("保存天数"),
+    "list": gettext_lazy("清单"),
 }
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 EMPTY = "—"

@@ -1,6 +1,7 @@
 import os
 
 from celery import Celery
+from celery.signals import after_setup_logger, after_setup_task_logger
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhifu_reopen.settings")
 
@@ -12,3 +13,15 @@ app.autodiscover_tasks()
 from .health import WorkerHeartbeat  # noqa: E402
 
 app.steps["consumer"].add(WorkerHeartbeat)
+
+
+@after_setup_logger.connect
+@after_setup_task_logger.connect
+def _json_logs(logger=None, **kwargs):
+    """The worker's lines as JSON like the web's (``zhifu_reopen.logs``), unless LOG_FORMAT=text."""
+    from django.conf import settings
+
+    if getattr(settings, "LOG_FORMAT", "json") != "text":
+        from .logs import celery_logging_json
+
+        celery_logging_json(logger=logger)

@@ -147,6 +147,7 @@ def job_start(job_id: int) -> Job | None:
         job.status, job.heartbeat_at, job.runner = Job.Status.RUNNING, now, _runner_id()
         job.started_at = job.started_at or now
         job.save(update_fields=["status", "heartbeat_at", "runner", "started_at"])
+    log.info("job %s (%s): started", job.pk, job.kind)
     return job
 
 
@@ -209,6 +210,7 @@ def job_finish(job: Job, *, result: dict | None = None, output_name: str = "", o
     job.result = result or {}
     job.progress_done = max(job.progress_done, job.progress_total)
     job.save(update_fields=["status", "finished_at", "result", "progress_done", "output_file"])
+    log.info("job %s (%s): done", job.pk, job.kind)
 
 
 def job_fail(job_id: int, exc: BaseException | str) -> None:

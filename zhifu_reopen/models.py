@@ -15,9 +15,10 @@ class AuditEntry(models.Model):
     )
     post = models.CharField(_("岗位"), max_length=120, blank=True)
     action = models.CharField(_("动作"), max_length=64, db_index=True)
-    # The subject is copied onto the entry (type, id, label), not referenced: the trail outlives it.
-    target_type = models.CharField(_("对象类型"), max_length=64)
-    target_id = models.BigIntegerField(_("对象编号"))
+    # The subject is copied onto the entry (type, id, label), not referenced: the trail outlives it. An
+    # entry of no object (a failed login, a refused page) has none.
+    target_type = models.CharField(_("对象类型"), max_length=64, blank=True)
+    target_id = models.BigIntegerField(_("对象编号"), null=True, blank=True)
     target_repr = models.CharField(_("对象"), max_length=300, blank=True)
     # The enterprise the entry belongs to: no database constraint and nothing done on delete, so deleting an
     # enterprise leaves its history in place, still filed under the enterprise's id.
@@ -28,6 +29,11 @@ class AuditEntry(models.Model):
     before = models.JSONField(_("变更前"), null=True, blank=True)
     after = models.JSONField(_("变更后"), null=True, blank=True)
     reason = models.TextField(_("理由/意见"), blank=True)
+    # The request the entry was made in (or, for a background job, the request that queued it), filled in
+    # by audit_record from zhifu_reopen.request_context.
+    request_id = models.CharField(_("请求编号"), max_length=64, blank=True, db_index=True)
+    address = models.CharField(_("来源地址"), max_length=64, blank=True)
+    path = models.CharField(_("请求路径"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("操作记录")

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "zhifu_reopen.request_context.RequestContextMiddleware",  # audit-13: request id + address for audit and logs
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -89,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "zhifu_reopen.middleware.BadParameterMiddleware",
+    "zhifu_reopen.middleware.DenialAuditMiddleware",  # audit-13: a 403 / an object's 404 to a signed-in user
 ]
 
 ROOT_URLCONF = "zhifu_reopen.urls"
@@ -277,12 +279,25 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 
+# --- audit-13: the audit trail and structured logs -------------------------------------------------------
+# Audit entries are kept at least this many days (the Cybersecurity Law's six months); only
+# `manage.py audit_purge` deletes older ones, and the database trigger refuses anything younger than 180.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180)
+if AUDIT_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 180 (network logs are kept six months).")
+# Log lines as JSON (time, level, logger, message, request_id, user_id, path), web and worker alike;
+# LOG_FORMAT=text for plain lines on a terminal.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "zhifu_reopen.logs.JsonFormatter"},
+                   "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler",
+                             "formatter": "text" if LOG_FORMAT == "text" else "json"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+# --- end audit-13 ---------------------------------------------------------------------------------------
 
 SITE_TITLE = _("芝罘区企业复工复产审批系统")
 

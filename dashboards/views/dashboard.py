@@ -22,6 +22,7 @@ from enterprises.choices import Category, Scale
 from enterprises.models import Enterprise
 from inspections.models import FindingCategory
 from liaisons.selectors import problems_visible
+from zhifu_reopen.audit import audit_record, params_summary
 from zhifu_reopen.export import xlsx_build, xlsx_filename, xlsx_response
 from zhifu_reopen.params import BadParameter, choice_param, int_param
 
@@ -154,12 +155,17 @@ def list_view(request, key: str):
 def list_export(request, key: str):
     list_def, view, _category, _scale, qs = _list_rows(request, key)
 
+    counted = [0]
+
     def rows():
         for obj in qs[:EXPORT_MAX].iterator(chunk_size=2000):
+            counted[0] += 1
             yield drill.cells(list_def.kind, obj)
 
     file = xlsx_build([str(c) for c in drill.columns(list_def.kind)], rows(), title=str(list_def.title),
                       text_columns=(1,) if list_def.kind == "enterprise" else ())
+    audit_record(actor=request.user, action="dashboard.export", target_repr=f"{view.title}-{list_def.title}",
+                 after={"list": key, "rows": counted[0], "filters": params_summary(request.GET)})
     return xlsx_response(file, xlsx_filename(f"{view.title}-{list_def.title}"))
 
 

@@ -11,6 +11,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from zhifu_reopen.audit import audit_record
 from zhifu_reopen.export import xlsx_build, xlsx_filename
 from zhifu_reopen.jobs import job_create, job_enqueue, job_finish, job_progress, job_running
 
@@ -55,11 +56,22 @@ def _rows(user, filters: EnterpriseFilters):
 
 
 def enterprise_export_file(user, filters: EnterpriseFilters, progress=None):
-    """The filtered, scoped list as an open .xlsx temporary file."""
-    return xlsx_build(
-        EXPORT_HEADERS, _rows(user, filters), title=_("企业名录"), widths=WIDTHS, text_columns=TEXT_COLUMNS,
+    """The filtered, scoped list as an open .xlsx temporary file; the export is recorded
+    (``enterprise.export``: how many rows, which filters)."""
+    counted = [0]
+
+    def rows():
+        for row in _rows(user, filters):
+            counted[0] += 1
+            yield row
+
+    output = xlsx_build(
+        EXPORT_HEADERS, rows(), title=_("企业名录"), widths=WIDTHS, text_columns=TEXT_COLUMNS,
         progress=progress,
     )
+    audit_record(actor=user, action="enterprise.export", target_repr=_("企业名录"),
+                 after={"rows": counted[0], "filters": filters.as_params()})
+    return output
 
 
 def export_filename() -> str:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.http import roles_required
 from accounts.models import Role
 from accounts.scope import scope_for
+from zhifu_reopen.audit import audit_record, params_summary
 from zhifu_reopen.errors import DomainError
 from zhifu_reopen.export import xlsx_build, xlsx_filename, xlsx_response
 from zhifu_reopen.params import choice_param, id_param, int_param, text_param
@@ -74,14 +75,19 @@ def problem_export(request):
     headers = [_("企业名称"), _("统一社会信用代码"), _("街道"), _("主管部门"), _("诉求类别"), _("诉求内容"), _("状态"),
                _("责任单位"), _("提出时间"), _("办理期限"), _("是否超期"), _("办理结果"), _("解决时间"), _("企业评价")]
 
+    counted = [0]
+
     def rows():
         for p in qs.iterator(chunk_size=2000):
+            counted[0] += 1
             yield [p.enterprise.name, p.enterprise.credit_code or "", p.jurisdiction.name,
                    p.department.name if p.department else "", p.get_category_display(), p.description,
                    p.get_status_display(), p.get_owner_display(), p.created_at, p.due_at,
                    _("是") if p.overdue else _("否"), p.resolution_note, p.resolved_at or "", p.get_rating_display()]
 
     file = xlsx_build(headers, rows(), title=_("企业诉求"), text_columns=(1,))
+    audit_record(actor=request.user, action="problem.export", target_repr=_("企业诉求"),
+                 after={"rows": counted[0], "filters": params_summary(request.GET)})
     return xlsx_response(file, xlsx_filename(_("企业诉求")))
 
 

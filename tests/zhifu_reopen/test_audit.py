@@ -71,6 +71,7 @@ def test_the_migration_renames_stored_placard_codes_and_back(db):
     import importlib
 
     from django.apps import apps
+    from django.db import connection
 
     from zhifu_reopen.audit_display import ACTION_LABELS
 
@@ -78,6 +79,10 @@ def test_the_migration_renames_stored_placard_codes_and_back(db):
     old = {code: AuditEntry.objects.create(action=code, target_type="placards.placard", target_id=1)
            for code in migration.RENAMED}
     other = AuditEntry.objects.create(action="application.submit", target_type="approvals.application", target_id=1)
+    # 0006 runs before 0008 makes the trail append-only: here the trigger is set aside as it was not there yet.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = replica")
     migration.codes_dotted(apps, None)
     assert {code: AuditEntry.objects.get(pk=e.pk).action for code, e in old.items()} == migration.RENAMED
     assert set(migration.RENAMED.values()) <= set(ACTION_LABELS)

@@ -5,6 +5,7 @@ either in the calling thread or on a writer thread with its own database connect
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import queue
 import threading
 
@@ -12,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhifu_reopen.audit import audit_record
+from zhifu_reopen.audit import audit_record, request_fields
 from zhifu_reopen.errors import DomainError
 from zhifu_reopen.models import AuditEntry
 
@@ -160,8 +161,13 @@ class _ThreadRunner(threading.Thread):
         self.decision: queue.Queue = queue.Queue(maxsize=1)
         self.drained = threading.Event()
         self.error: BaseException | None = None
+        # The request's context (request id, address) for the audit entries this thread writes.
+        self.context = contextvars.copy_context()
 
     def run(self) -> None:
+        self.context.run(self._run)
+
+    def _run(self) -> None:
         try:
             self.writer.open()
             try:
@@ -258,13 +264,17 @@ def _audit_created(ids: list[int], chunk: list, *, user, post: str, reason: str,
     build = "jsonb_build_object" if vendor == "postgresql" else "json_object"
     pairs = ", ".join(f"'{key}', e.{q(key)}" for key in IMPORT_ATTNAMES)
     columns = ", ".join(q(c) for c in ("created_at", "actor_id", "post", "action", "target_type", "target_id",
-                                       "target_repr", "enterprise_id", "before", "after", "reason"))
+                                       "target_repr", "enterprise_id", "before", "after", "reason",
+                                       "request_id", "address", "path"))
     sql = (
         f"INSERT INTO {q(AuditEntry._meta.db_table)} ({columns}) "
         f"SELECT %s, %s, %s, 'enterprise.create', 'enterprises.enterprise', e.id, substr(e.name, 1, 300), e.id, "
-        f"NULL, {build}({pairs}), %s FROM {q(Enterprise._meta.db_table)} e WHERE e.id IN ({', '.join(['%s'] * len(ids))})"
+        f"NULL, {build}({pairs}), %s, %s, %s, %s FROM {q(Enterprise._meta.db_table)} e "
+        f"WHERE e.id IN ({', '.join(['%s'] * len(ids))})"
     )
-    params = [connection.ops.adapt_datetimefield_value(now), user.pk, post, reason, *ids]
+    request = request_fields()
+    params = [connection.ops.adapt_datetimefield_value(now), user.pk, post, reason,
+              request["request_id"], request["address"], request["path"], *ids]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
@@ -278,7 +288,7 @@ def _enterprise_entry(user, post, action, enterprise, before, after, reason, now
     return AuditEntry(
         created_at=now, actor=user if user.pk else None, post=post, action=action,
         target_type="enterprises.enterprise", target_id=enterprise.pk, target_repr=str(enterprise)[:300],
-        enterprise_id=enterprise.pk, before=before, after=after, reason=reason,
+        enterprise_id=enterprise.pk, before=before, after=after, reason=reason, **request_fields(),
     )
 
 
