@@ -28,6 +28,7 @@ NAV_ITEMS = [
     (_("企业诉求"), "liaisons:problems"),
     (_("日检查日消毒"), "liaisons:daily"),
     (_("人员与岗位"), "people:list"),
+    (_("登录锁定"), "lockouts"),  # issue 13 (auth)
 ]
 
 

@@ -103,6 +103,7 @@ ACTION_LABELS = {
     "account.deactivate": gettext_lazy("停用账号"),
     "account.reactivate": gettext_lazy("启用账号"),
     "account.password_reset": gettext_lazy("重置密码（一次性设置密码链接）"),
+    "login.unlock": gettext_lazy("解除登录锁定"),  # issue 13 (auth)
 }
 
 # Keys of before/after that are not fields of the entry's subject: (model whose field it is, field name)
