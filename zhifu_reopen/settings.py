@@ -303,7 +303,9 @@ AXES_COOLOFF_TIME = _timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "zhifu_reopen.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.views.security.lockout_response"
-AXES_RESET_ON_SUCCESS = True
+# A success does not clear the counts: else an attacker with an account of their own would sign in to
+# clear their address's failures and go on guessing others'.
+AXES_RESET_ON_SUCCESS = False
 AXES_DISABLE_ACCESS_LOG = True  # logins are in the audit trail; axes keeps only the failure counts
 AXES_HTTP_RESPONSE_CODE = 429
 # Two factors (django-otp): the issuer shown in the authenticator app.

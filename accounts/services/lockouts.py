@@ -9,7 +9,7 @@ from __future__ import annotations
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Q, Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from zhifu_reopen.audit import audit_record
@@ -31,17 +31,19 @@ def _live():
 
 
 def lockouts_current() -> list[dict]:
-    """Every locked account and address: kind, value, failures, last attempt, until when."""
+    """Every locked account and address: kind, value, failures, last attempt, until when (the live attempt
+    rows are few: summed here)."""
     limit = settings.AXES_FAILURE_LIMIT
-    found = []
-    for kind in KINDS:
-        rows = (_live().exclude(**{f"{kind}__isnull": True}).exclude(**{kind: ""}).values(kind)
-                .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
-                .filter(failures__gte=limit).order_by("-last"))
-        for row in rows:
-            found.append({"kind": kind, "value": row[kind], "failures": row["failures"], "last": row["last"],
-                          "until": row["last"] + settings.AXES_COOLOFF_TIME})
-    found.sort(key=lambda r: r["last"], reverse=True)
+    sums: dict[tuple[str, str], dict] = {}
+    for row in _live().values("username", "ip_address", "failures_since_start", "attempt_time"):
+        for kind in KINDS:
+            if row[kind]:
+                entry = sums.setdefault((kind, row[kind]), {"kind": kind, "value": row[kind], "failures": 0,
+                                                            "last": row["attempt_time"]})
+                entry["failures"] += row["failures_since_start"]
+                entry["last"] = max(entry["last"], row["attempt_time"])
+    found = [dict(e, until=e["last"] + settings.AXES_COOLOFF_TIME) for e in sums.values() if e["failures"] >= limit]
+    found.sort(key=lambda r: (r["last"], r["kind"]), reverse=True)
     return found
 
 
