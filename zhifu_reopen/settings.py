@@ -172,7 +172,8 @@ AUTHENTICATION_BACKENDS = [
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},  # issue 13 (auth)
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",  # issue 13 (auth)
+     "OPTIONS": {"user_attributes": ("username", "full_name", "email", "mobile")}},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
