@@ -65,7 +65,7 @@ def login_unlock(*, actor, kind: str, value: str, reason: str = "") -> int:
     """Lift the lockout of an account (``kind="username"``) or an address (``"ip_address"``): its counted
     failures are deleted. Returns how many attempt rows went."""
     value = (value or "").strip()
-    if kind not in KINDS or not value:
+    if kind not in KINDS or not value or "\x00" in value or len(value) > 255:
         raise DomainError(_unknown(), code="invalid")
     rows = list(AccessAttempt.objects.select_for_update().filter(**{kind: value}).order_by("pk"))
     lockout = lockout_get(kind, value)

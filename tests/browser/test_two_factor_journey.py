@@ -30,7 +30,7 @@ def test_a_director_enrols_two_step_verification_on_first_sign_in(new_page, shot
     secret = page.locator("#otp-secret").inner_text().replace(" ", "")
     key = b32decode(secret + "=" * (-len(secret) % 8))
     page.fill("input[name=token]", f"{totp(key):06d}")
-    page.click("#otp-enrol button[type=submit]")
+    page.click("#otp-enrol button.primary")
     page.wait_for_selector("#recovery-codes")
     codes = page.locator("#recovery-codes li").all_inner_texts()
     assert len(codes) == 10 and len(set(codes)) == 10
@@ -47,6 +47,6 @@ def test_a_director_enrols_two_step_verification_on_first_sign_in(new_page, shot
     page.click("main button[type=submit]")
     page.wait_for_url("**/accounts/2fa/**")
     page.fill("input[name=token]", codes[0])
-    page.click("#otp-verify button[type=submit]")
+    page.click("#otp-verify button.primary")
     page.wait_for_url(f"{live_server.url}/")
     shot(page, "2fa-3-signed-in")
