@@ -4,8 +4,10 @@ from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from .http import role_may_open
+from .roles import needs_two_factor
 from .scope import scope_for
 
 # (label, url name[, roles]). Without roles an entry is shown to whoever its page admits: the roles of
@@ -29,17 +31,23 @@ NAV_ITEMS = [
     (_("日检查日消毒"), "liaisons:daily"),
     (_("人员与岗位"), "people:list"),
     (_("操作记录"), "audit_trail"),
+    (_("登录锁定"), "lockouts"),  # issue 13 (auth)
 ]
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     items = []
-    if user is not None and user.is_authenticated:
+    if user is not None and user.is_authenticated and not _owes_second_factor(request, user):
         entries = _entries(get_urlconf(), get_script_prefix(), get_language(), user.is_superuser, user.role,
                            scope_for(user).role)
         items = [{"label": label, "url": url, "active": request.path == url} for label, url in entries]
     return {"nav_items": items, "site_title": settings.SITE_TITLE}
+
+
+def _owes_second_factor(request, user) -> bool:
+    """Signed in with the password, the second factor still to come (issue 13): no menu yet."""
+    return needs_two_factor(user) and not request.session.get(DEVICE_ID_SESSION_KEY)
 
 
 @lru_cache(maxsize=512)

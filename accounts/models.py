@@ -65,3 +65,23 @@ class Notification(models.Model):
         from .notifications import text_render
 
         return text_render(self.code, self.message_data) or self.message
+
+
+class UserSession(models.Model):
+    """A signed-in session (issue 13): written at login, removed at logout or when it is ended, so a user
+    sees where they are signed in (``accounts.services.sessions``). The session itself is Django's."""
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="login_sessions")
+    session_key = models.CharField(_("会话"), max_length=40, unique=True)
+    started_at = models.DateTimeField(_("登录时间"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("最近活动"), auto_now_add=True)
+    ip_address = models.CharField(_("地址"), max_length=45, blank=True)
+    user_agent = models.CharField(_("浏览器"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("登录会话")
+        verbose_name_plural = _("登录会话")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.started_at:%Y-%m-%d %H:%M}"

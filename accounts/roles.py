@@ -18,3 +18,13 @@ class Role(models.TextChoices):
 
 
 STREET_ROLES = {Role.STREET_STAFF, Role.STREET_SECRETARY, Role.STREET_DIRECTOR}
+
+# Posts whose holders sign in with a second factor (issue 13; MLPS level 3: administrators), and superusers.
+TWO_FACTOR_ROLES = frozenset({Role.STREET_SECRETARY, Role.STREET_DIRECTOR, Role.TASK_FORCE, Role.DISTRICT_ADMIN})
+
+
+def needs_two_factor(user) -> bool:
+    """Whether ``user`` must confirm a second factor after the password (read from the user row only)."""
+    return bool(getattr(user, "is_authenticated", False)) and (
+        bool(user.is_superuser) or getattr(user, "role", "") in TWO_FACTOR_ROLES
+    )

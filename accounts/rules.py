@@ -238,3 +238,35 @@ def roles_for(*actions: str) -> tuple[str, ...]:
 
 
 PEOPLE_ROLES = roles_for("view", "create", *POST_ACTIONS, *ACCOUNT_ACTIONS)
+
+
+# --- login lockouts (issue 13) -------------------------------------------------------------------------
+# The district administrator (and a superuser) lifts a lockout of an account or an address before its
+# cool-off ends (``accounts.services.lockouts``). The object is a ``Lockout`` (what is locked, and whether
+# it still is).
+
+LOCKED, UNLOCKED = "locked", "unlocked"
+
+
+@dataclass
+class Lockout:
+    kind: str  # "username" | "ip_address"
+    value: str
+    failures: int = 0
+    locked: bool = False
+
+
+def refuse_lockout(table, lockout: Lockout, rule: Rule) -> Verdict:
+    return Verdict.refuse(_("该锁定已解除（可能已到期或已被他人解除）。"), code="not_locked", conflict=True)
+
+
+LOCKOUT_TABLE = Table(
+    "lockouts",
+    [Rule("unlock", states=(LOCKED,), who=(Grant(SUPERUSER, "everyone"), Grant(Role.DISTRICT_ADMIN, "everyone")),
+          forbidden=gettext_lazy("只有区级系统管理员可以解除登录锁定。"), refusal="lockout",
+          to=UNLOCKED, label=gettext_lazy("解除锁定"))],
+    state_of=lambda lockout: LOCKED if lockout.locked else UNLOCKED, scope_of=scope_for,
+    scopes={"everyone": scope_everyone}, refusals={"lockout": refuse_lockout},
+    jurisdiction_of=lambda obj: None, department_of=lambda obj: None,
+)
+LOCKOUT_ROLES = LOCKOUT_TABLE.roles_for("unlock")

@@ -7,14 +7,18 @@
   version), since any post may name or lie in it.
 """
 
+import time
+
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from org.models import Department, Jurisdiction, PatrolTeam
 
 from .scope import scopes_invalidate, user_scopes_invalidate
+from .services.sessions import SESSION_SEEN_KEY, SESSION_STARTED_KEY, session_close, session_open
 
 
 def user_changed(sender, instance, update_fields=None, **_kwargs) -> None:
@@ -48,7 +52,23 @@ def membership_changed(sender, instance, action, reverse, pk_set, **_kwargs) -> 
         scopes_invalidate()
 
 
+def session_opened(sender, request, user, **_kwargs) -> None:
+    """A login (issue 13): the session's row (我的登录会话) and its start for the session limits."""
+    if getattr(request, "session", None) is None:
+        return
+    now = int(time.time())
+    request.session[SESSION_STARTED_KEY] = now
+    request.session[SESSION_SEEN_KEY] = now
+    session_open(request, user)
+
+
+def session_closed(sender, request, user, **_kwargs) -> None:
+    session_close(request)
+
+
 def connect() -> None:
+    user_logged_in.connect(session_opened, dispatch_uid="accounts-session-open")
+    user_logged_out.connect(session_closed, dispatch_uid="accounts-session-close")
     user_model = get_user_model()
     post_save.connect(user_changed, sender=user_model, dispatch_uid="scope-save-user")
     post_delete.connect(user_changed, sender=user_model, dispatch_uid="scope-del-user")

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, reverse_lazy
 
-from .views import auth, people
+from .views import auth, people, security
 
 # Mounted at the site's root (zhifu_reopen/urls.py): sign-in and passwords under accounts/ (the names
 # Django's auth views expect, without a namespace), people and posts under people/ ("people:").
@@ -21,11 +21,16 @@ people_patterns = [
 auth_patterns = [
     path("login/", login_not_required(auth.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "password/",
-        auth_views.PasswordChangeView.as_view(template_name="accounts/password_change.html"),
-        name="password_change",
-    ),
+    path("password/", auth.PasswordChangeView.as_view(), name="password_change"),
+    # issue 13 (auth): the second factor, the user's sessions, the district administrator's lockouts.
+    path("2fa/", security.login_verify, name="login_verify"),
+    path("2fa/enrol/", security.login_enrol, name="login_enrol"),
+    path("2fa/enrol/qr.png", security.login_enrol_qr, name="login_enrol_qr"),
+    path("sessions/", security.sessions_list, name="sessions"),
+    path("sessions/<int:pk>/end/", security.session_end, name="session_end"),
+    path("sessions/end-others/", security.sessions_end_others, name="sessions_end_others"),
+    path("lockouts/", security.lockouts_list, name="lockouts"),
+    path("lockouts/unlock/", security.lockout_unlock, name="lockout_unlock"),
     path(
         "password/done/",
         auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
@@ -34,7 +39,7 @@ auth_patterns = [
     # The one-time link a manager hands out (accounts.services.people.set_password_path).
     path(
         "password/set/<uidb64>/<token>/",
-        login_not_required(auth_views.PasswordResetConfirmView.as_view(
+        login_not_required(auth.PasswordSetView.as_view(
             template_name="accounts/password_set.html", success_url=reverse_lazy("password_set_done"),
         )),
         name="password_set",

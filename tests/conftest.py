@@ -250,3 +250,51 @@ def sheet_parses(monkeypatch):
 
     monkeypatch.setattr(reader, "calamine_sheet", parse)
     return calls
+
+
+# --- issue 13 (auth): the tests' way in for users whose post needs a second factor --------------------
+# ``Client.force_login`` (the test client's, the matrix's, ``admin_client``) signs such a user in as the
+# login does after their code: a confirmed TOTP device of theirs (made on first use) marks the session
+# verified. ``force_login_password_only`` stops after the password, as a real login does before the code.
+from django.test import Client as _Client  # noqa: E402
+
+_force_login_password_only = _Client.force_login
+
+
+def totp_device(user):
+    """The user's confirmed authenticator (made when they have none)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+
+
+def totp_code(device) -> str:
+    """The next code the device accepts now (each time step once: a later step when this one was used)."""
+    import time
+
+    from django_otp.oath import totp
+
+    device.refresh_from_db()
+    now_step = (int(time.time()) - device.t0) // device.step
+    step = max(device.last_t + 1, now_step + device.drift)
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, step - now_step):0{device.digits}d}"
+
+
+def _force_login_verified(self, user, backend=None):
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from accounts.roles import needs_two_factor
+
+    _force_login_password_only(self, user, backend)
+    if needs_two_factor(user):
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+        session.save()
+
+
+def force_login_password_only(client, user, backend=None):
+    _force_login_password_only(client, user, backend)
+
+
+_Client.force_login = _force_login_verified

@@ -113,6 +113,7 @@ ACTION_LABELS = {
     "problem.export": gettext_lazy("导出企业诉求"),
     "audit.export": gettext_lazy("导出操作记录"),
     "audit.purge": gettext_lazy("清理超过保存期限的操作记录"),
+    "login.unlock": gettext_lazy("解除登录锁定"),  # issue 13 (auth)
 }
 
 # Keys of before/after that are not fields of the entry's subject: (model whose field it is, field name)

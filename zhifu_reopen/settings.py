@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "guardian",
+    "axes",  # issue 13 (auth): login lockout
+    "django_otp",  # issue 13 (auth): two factors
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "zhifu_reopen",
     "org",
     "accounts",
@@ -86,11 +90,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "accounts.middleware.AuthenticationMiddleware",  # Django's, the user read from the cache with its scope
+    "accounts.middleware.SessionLimitsMiddleware",  # issue 13 (auth): idle and absolute session limits
+    "accounts.middleware.TwoFactorMiddleware",  # issue 13 (auth): nothing but verify/enrol until verified
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "zhifu_reopen.middleware.BadParameterMiddleware",
     "zhifu_reopen.middleware.DenialAuditMiddleware",  # audit-13: a 403 / an object's 404 to a signed-in user
+    "axes.middleware.AxesMiddleware",  # issue 13 (auth): a locked-out login → the 429 page (last, as axes asks)
 ]
 
 ROOT_URLCONF = "zhifu_reopen.urls"
@@ -162,10 +169,13 @@ else:
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LockoutBackend",  # issue 13 (auth): django-axes refuses a locked-out login first
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",  # issue 13 (auth)
+     "OPTIONS": {"user_attributes": ("username", "full_name", "email", "mobile")}},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -277,6 +287,41 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fugong@zhifu.gov.cn")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# --- issue 13 (auth): logins and sessions ------------------------------------------------------------
+from datetime import timedelta as _timedelta  # noqa: E402
+
+# Passwords: Argon2 first (older hashes still verify and are upgraded at the next login).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Lockout (django-axes): an account and an address are counted apart, each locked after
+# LOGIN_FAILURE_LIMIT failures for LOGIN_COOLOFF_MINUTES; the district administrator unlocks earlier.
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = _timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "zhifu_reopen.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.security.lockout_response"
+# A success does not clear the counts: else an attacker with an account of their own would sign in to
+# clear their address's failures and go on guessing others'.
+AXES_RESET_ON_SUCCESS = False
+AXES_DISABLE_ACCESS_LOG = True  # logins are in the audit trail; axes keeps only the failure counts
+AXES_HTTP_RESPONSE_CODE = 429
+# Two factors (django-otp): the issuer shown in the authenticator app.
+OTP_TOTP_ISSUER = "芝罘复工"
+# Sessions: signed out after SESSION_IDLE_MINUTES without a request and SESSION_ABSOLUTE_HOURS after the
+# login, whatever happens (accounts.middleware.SessionLimitsMiddleware). Cookies: HttpOnly and SameSite
+# always, Secure with SECURE_COOKIES (production).
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_HOURS", 12) * 3600
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# --- end issue 13 (auth) -----------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
 
 # --- audit-13: the audit trail and structured logs -------------------------------------------------------

@@ -30,6 +30,7 @@ from ..models import Agency, Role, User
 from ..posts import Post, holders, posts_of
 from ..rules import PostChange, require
 from ..scope import forget_scope, user_scopes_invalidate
+from .sessions import sessions_end_all
 
 REASON_MAX = 500
 
@@ -74,6 +75,7 @@ def _grant(person: User, post: Post) -> None:
 def _revoke(person: User, post: Post) -> None:
     if post.kind.model:
         remove_perm(post.kind.perm, person, post.unit)
+    sessions_end_all(person)  # a revoked post signs the person out everywhere (issue 13)
     remaining = {p.role: p for p in posts_of(person) if p != post}
     role = person.role if person.role in remaining else next(iter(remaining), "")  # none left: no role
     if role != person.role:
@@ -155,6 +157,7 @@ def post_move(*, actor, person: User, leaving: Post, post: Post, reason: str, ag
     ended = _end_displaced(actor, post, person, displaced, reason)
     if leaving.kind.model:
         remove_perm(leaving.kind.perm, person, leaving.unit)
+    sessions_end_all(person)  # the post left is revoked: signed out everywhere (issue 13)
     _grant(person, post)
     after = {"post": _label(post)}
     _agency_store(person, agency, after)
@@ -213,6 +216,7 @@ def account_deactivate(*, actor, person: User, reason: str) -> User:
     person.is_active = False
     person.save(update_fields=["is_active"])
     forget_scope(person)
+    sessions_end_all(person)  # issue 13
     audit_record(actor=actor, action="account.deactivate", target=person, before={"is_active": True},
                  after={"is_active": False}, reason=reason)
     return person
@@ -240,5 +244,6 @@ def password_reset_link(*, actor, person: User, reason: str = "") -> str:
     require(actor, "password_reset", person)
     person.set_unusable_password()
     person.save(update_fields=["password"])
+    sessions_end_all(person)  # issue 13: the sessions end with the password
     audit_record(actor=actor, action="account.password_reset", target=person, reason=reason)
     return set_password_path(person)

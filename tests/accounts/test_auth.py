@@ -15,7 +15,7 @@ def test_login_lands_on_home_and_logout_returns_to_login(client, personas):
 
 def test_wrong_password_is_explained(client, personas):
     response = client.post(reverse("login"), {"username": personas["staff_xy"].username, "password": "nope"})
-    assert response.status_code == 200
+    assert response.status_code == 401  # issue 13: a refused login is a 4xx
     assert "用户名或密码不正确" in response.content.decode()
 
 

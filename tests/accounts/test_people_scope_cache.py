@@ -40,7 +40,12 @@ def test_a_revoked_post_holds_from_the_next_request_and_drops_only_that_scope(tw
     a, b, client_a, _client_b = two_cached
     svc.post_end(actor=personas["district_admin"], person=a, post=Post(Role.STREET_STAFF, xy), reason="调离")
     assert not cached(a) and cached(b)
-    assert client_a.get(enterprise_xy.get_absolute_url()).status_code == 403  # the next request: no post, no role
+    # The next request: the revoked post ended the session (issue 13), and signed in again the person has
+    # no post and no role.
+    response = client_a.get(enterprise_xy.get_absolute_url())
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    client_a.force_login(a)
+    assert client_a.get(enterprise_xy.get_absolute_url()).status_code == 403
 
 
 def test_an_appointment_holds_from_the_next_request(two_cached, personas, enterprise_xy):

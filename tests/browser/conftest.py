@@ -49,14 +49,22 @@ def new_page(browser, live_server):
 
 @pytest.fixture
 def login(live_server):
-    """``login(page, user)`` signs in through the real login form."""
-    from tests.conftest import PASSWORD
+    """``login(page, user)`` signs in through the real login form — and, for a post that needs a second
+    factor, types the current code of the user's authenticator (issue 13: ``tests.conftest.totp_code``)."""
+    from accounts.roles import needs_two_factor
+    from tests.conftest import PASSWORD, totp_code, totp_device
 
     def do(page, user, password=PASSWORD):
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", password)
+        # Enrolled before (the enrolment itself is test_two_factor_journey's).
+        device = totp_device(user) if needs_two_factor(user) else None
         page.click("main button[type=submit]")
+        if device is not None:
+            page.wait_for_selector("#otp-verify")
+            page.fill("input[name=token]", totp_code(device))
+            page.click("#otp-verify button.primary")
         page.wait_for_url(f"{live_server.url}/")
         return page
 

@@ -50,9 +50,10 @@ def test_a_new_secretary_is_appointed_and_signs_the_old_one_cannot(new_page, log
     assert "向阳街道党工委书记" in page.locator("#posts").inner_text()
     shot(page, "people-2-secretary-appointed")
 
-    # The old secretary's open form is refused at once (their next request), and nothing is signed.
+    # The old secretary's open form is refused at once (their next request): the ended post ended their
+    # sessions (issue 13), so the click lands on the login page, and nothing is signed.
     old_page.click("#sign-btn")
-    old_page.wait_for_selector("text=无权访问")
+    old_page.wait_for_url("**/accounts/login/**")
     assert not Signature.objects.filter(application=application).exists()
     old_page.goto(url)
     assert old_page.locator("#sign-btn").count() == 0

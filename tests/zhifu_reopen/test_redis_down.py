@@ -70,8 +70,14 @@ def private_redis(tmp_path):
 
 
 def login(client, user) -> None:
+    from accounts.roles import needs_two_factor
+    from tests.conftest import totp_code, totp_device
+
     response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
     assert response.status_code == 302, response.content.decode()[:500]
+    if needs_two_factor(user):  # issue 13: the signing posts type their authenticator's code
+        response = client.post(reverse("login_verify"), {"token": totp_code(totp_device(user))})
+        assert response.status_code == 302, response.content.decode()[:500]
 
 
 def sign(client, application, post: str) -> None:
