@@ -126,6 +126,7 @@ def test_the_main_pages_of_each_role_break_no_policy(new_page, login, personas, 
     superuser.visit(f"{base}/admin/accounts/user/", "#changelist")
     superuser.visit(f"{base}/admin/accounts/user/{staff.pk}/change/", "#content-main form")
     superuser.visit(f"{base}/admin/org/jurisdiction/", "#changelist")
+    superuser.visit(f"{base}/admin/org/jurisdiction/{xy.pk}/permissions/", "#grants-read-only")
 
     problems = [p for walker in walkers for p in walker.problems()]
     assert not problems, "\n".join(problems)

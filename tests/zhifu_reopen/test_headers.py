@@ -65,6 +65,12 @@ def test_the_admin_renders_its_nonce_too(personas):
     assert page.status_code == 200
     # The change list's own <style> and scripts carry the header's nonce ({% csp_nonce_attr %}).
     assert f'nonce="{nonce_of(page)}"' in page.content.decode()
+    # django-guardian's object-permission page, read-only here, without guardian's un-nonced <style>.
+    from org.models import Jurisdiction
+
+    grants = client.get(f"/admin/org/jurisdiction/{Jurisdiction.objects.order_by('pk').first().pk}/permissions/")
+    assert grants.status_code == 200 and 'id="grants-read-only"' in grants.content.decode()
+    assert not re.search(r"<style(?![^>]*nonce=)", grants.content.decode())
 
 
 @pytest.mark.django_db
