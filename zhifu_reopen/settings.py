@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "zhifu_reopen.request_context.RequestContextMiddleware",  # audit-13: request id + address for audit and logs
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",  # issue 13 §3: SECURE_CSP below, a nonce a response
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "zhifu_reopen.middleware.ChineseByDefaultMiddleware",
@@ -114,7 +115,9 @@ TEMPLATES = [
         "OPTIONS": {
             "environment": "zhifu_reopen.jinja2.environment",
             "autoescape": True,
-            "context_processors": ["django.contrib.auth.context_processors.auth"],
+            # csp: {{ csp_nonce }}, the response's CSP nonce, on every inline <script>/<style> (issue 13 §3).
+            "context_processors": ["django.contrib.auth.context_processors.auth",
+                                   "django.template.context_processors.csp"],
             # Globals an upper app lends the pages of the apps below it (the layers run one way, so the
             # base module names them here by dotted path and imports no app).
             "hooks": {
@@ -140,6 +143,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",  # the admin's {% csp_nonce_attr %}
             ],
         },
     },
@@ -272,16 +276,25 @@ CELERY_BEAT_SCHEDULE["approvals-deadline-reminders"] = {
 CELERY_BEAT_SCHEDULE["approvals-escalate-overdue"] = {"task": "approvals.tasks.escalate_overdue", "schedule": 30 * 60.0}
 SURVEY_COVERAGE_DAYS = env_int("SURVEY_COVERAGE_DAYS", 14)
 
-# E-mail (reminders and escalations go to users who have an address). Django 6.1 mailers: SMTP when
-# EMAIL_HOST is set, otherwise written to the console log.
+# E-mail (reminders and escalations go to users who have an address). Django 6.1 mailers: SMTP whenever
+# EMAIL_HOST is set. Without it: the console log with DEBUG on; local memory under ZHIFU_TESTING (the tests'
+# own worker processes); otherwise start-up stops — production never writes mail to a log (issue 13 §3).
 if os.environ.get("EMAIL_HOST"):
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {
         "host": os.environ["EMAIL_HOST"], "port": env_int("EMAIL_PORT", 25),
         "username": os.environ.get("EMAIL_HOST_USER", ""), "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-        "use_tls": env_bool("EMAIL_USE_TLS", False),
+        "use_tls": env_bool("EMAIL_USE_TLS", False), "use_ssl": env_bool("EMAIL_USE_SSL", False),
+        "timeout": env_int("EMAIL_TIMEOUT", 10),  # a hung mail server must not hang a worker
     }}}
-else:
+elif DEBUG:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+elif env_bool("ZHIFU_TESTING"):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+else:
+    raise ImproperlyConfigured(
+        "EMAIL_HOST must be set when DEBUG is off: reminders and escalations are sent through SMTP "
+        "(EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS or EMAIL_USE_SSL)."
+    )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fugong@zhifu.gov.cn")
 
 SESSION_COOKIE_HTTPONLY = True
@@ -323,6 +336,44 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 # --- end issue 13 (auth) -----------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
+
+# --- Headers and HTTPS (issue 13 §3; production values in README "Production settings") ---------------
+# Content-Security-Policy on every response (django.middleware.csp): scripts and <style> blocks only from
+# this origin or carrying the response's nonce ({{ csp_nonce }} in templates, a fresh one per response);
+# no style="" attributes either (the templates use classes; dynamic widths are set from data-width by
+# static/js/app.js through the CSSOM, which CSP does not govern). No framing, no plugins, no <base>.
+from django.utils.csp import CSP  # noqa: E402
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Behind the TLS-terminating proxy: SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO=https (the proxy must
+# overwrite that header), then plain-HTTP requests are redirected to HTTPS (the health probes excepted,
+# they come from inside) and HTTPS answers carry HSTS for a year, sub-domains included.
+_proxy_ssl = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip()
+if _proxy_ssl:
+    if "=" not in _proxy_ssl:
+        raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER is written HEADER=value, e.g. HTTP_X_FORWARDED_PROTO=https.")
+    SECURE_PROXY_SSL_HEADER = tuple(part.strip() for part in _proxy_ssl.split("=", 1))
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz)/?$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if SECURE_SSL_REDIRECT else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Preloading (security.W021) is a decision for the owners of the registrable domain (zhifu.gov.cn): it is
+# submitted to the browser vendors, binds every sibling host and takes months to undo, so a service on one
+# host does not claim it by default. SECURE_HSTS_PRELOAD=1 once the domain is submitted.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# --- end headers and HTTPS -----------------------------------------------------------------------------
 
 # --- audit-13: the audit trail and structured logs -------------------------------------------------------
 # Audit entries are kept at least this many days (the Cybersecurity Law's six months); only

@@ -220,7 +220,8 @@ def password_reset(request, pk: int):
     """The one-time link is shown once, on this answer (not kept anywhere)."""
     person = _person(request, pk)
     form = PasswordResetForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():  # e.g. a reason longer than allowed: said, nothing changed (400)
+        return _invalid(request, person, form)
     try:
         path = services.password_reset_link(actor=request.user, person=person,
                                             reason=form.cleaned_data.get("reason", ""))

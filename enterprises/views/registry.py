@@ -219,9 +219,11 @@ def survey_visit_create(request, pk: int):
     if form.is_valid():
         try:
             survey_visit_record(user=request.user, enterprise=enterprise, **form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            return redirect(enterprise)
+        except DomainError as exc:  # a rule refused it: the page again with why, the form as typed (4xx)
+            for line in [exc.message, *exc.messages]:
+                messages.error(request, line)
+            return enterprise_detail(request, pk, visit_form=form,
+                                     status=403 if exc.code == "forbidden" else exc.status_code)
         messages.success(request, _("已记录走访。"))
         return redirect(enterprise)
     # Refused: the page again with the form as typed and the reason at the field (400), nothing stored.

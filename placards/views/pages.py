@@ -6,7 +6,6 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import engines
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -61,6 +60,10 @@ def _filtered(request):
 @roles_required(*PRINT_ROLES)
 @require_GET
 def placard_list(request):
+    return _list_page(request)
+
+
+def _list_page(request, status: int = 200):
     form, qs = _filtered(request)
     total = qs.count()
     after = id_param(request.GET, "after")
@@ -75,7 +78,7 @@ def placard_list(request):
     return render(request, "placards/list.html", {
         "form": form, "rows": rows, "total": total, "filter_query": params.urlencode(),
         "next_after": rows[-1].pk if has_next and rows else None,
-    })
+    }, status=status)
 
 
 @roles_required(*PRINT_ROLES)
@@ -84,14 +87,14 @@ def placard_detail(request, pk: int):
     return _detail_page(request, _get(request, pk))
 
 
-def _detail_page(request, placard: Placard, status: int = 200):
+def _detail_page(request, placard: Placard, status: int = 200, status_form=None):
     history = list(AuditEntry.objects.filter(target_type="placards.placard", target_id=placard.pk)
                    .select_related("actor")[:50])
     for entry in history:
         entry.label = ACTION_LABELS.get(entry.action, entry.action)
     allowed = page_actions(request.user, placard)
     context = {
-        "placard": placard, "allowed": allowed, "status_form": StatusForm(),
+        "placard": placard, "allowed": allowed, "status_form": status_form or StatusForm(),
         "can_change_status": any(allowed[a] for a in ("suspend", "reinstate", "revoke")),
         "history": history,
         "scan_count": placard.scans.count(),
@@ -119,12 +122,10 @@ def placard_reprint(request, pk: int):
     placard = _get(request, pk)
     try:
         job = services.placard_render_request(placard=placard, actor=request.user)
-    except DomainError as exc:
+    except DomainError as exc:  # refused: the page says why, with a 4xx (409 for a revoked placard)
         messages.error(request, exc.message)
-        if exc.code == "revoked":  # refused: the page says why, with a 409
-            placard.refresh_from_db()
-            return _detail_page(request, placard, status=409)
-        return redirect(placard)
+        placard.refresh_from_db()
+        return _detail_page(request, placard, status=409 if exc.code == "revoked" else _status(exc))
     messages.success(request, _("已提交重新生成，完成后可下载。"))
     return redirect("jobs:detail", job.pk)
 
@@ -144,23 +145,32 @@ def placard_batch(request):
     except DomainError as exc:
         if exc.code == "forbidden":
             raise Http404(exc.message) from exc
-        messages.error(request, exc.message)
-        return redirect(f"{reverse('placards:list')}")
+        # Refused (nothing ticked, too many, a revoked one): the list again, filtered as it was, with why.
+        for line in [exc.message, *exc.messages]:
+            messages.error(request, line)
+        request.GET = request.POST
+        return _list_page(request, status=409 if exc.code == "revoked" else exc.status_code)
     messages.success(request, _("已提交批量打印（%(n)s 张），正在生成PDF。") % {"n": job.progress_total})
     return redirect("jobs:detail", job.pk)
 
 
+def _status(exc: DomainError) -> int:
+    return 403 if exc.code == "forbidden" else exc.status_code
+
+
 def _status_action(request, pk: int, service, done: str):
+    """Refused (no reason given, a rule says no): the placard's page again with why, answered 4xx."""
     placard = _get(request, pk)
     form = StatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写原因。"))
-        return redirect(placard)
+        return _detail_page(request, placard, status=400, status_form=form)
     try:
         service(placard=placard, actor=request.user, reason=form.cleaned_data["reason"])
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect(placard)
+        placard.refresh_from_db()
+        return _detail_page(request, placard, status=_status(exc), status_form=form)
     messages.success(request, done)
     return redirect(placard)
 

@@ -8,12 +8,38 @@
   var L = data.labels;
   var charts = [];
 
+  // The tooltip built as DOM nodes: ECharts' own tooltip HTML carries style="" attributes, which the
+  // Content-Security-Policy blocks (issue 13 §3); these take their look from dashboards.css.
+  function tip(params) {
+    params = [].concat(params);
+    var box = document.createElement("div");
+    box.className = "chart-tip";
+    var head = document.createElement("div");
+    head.className = "chart-tip-head";
+    head.textContent = params.length ? (params[0].axisValueLabel || params[0].name) : "";
+    box.appendChild(head);
+    params.forEach(function (p) {
+      var row = document.createElement("div");
+      row.className = "chart-tip-row";
+      var dot = document.createElement("span");
+      dot.className = "chart-tip-dot";
+      dot.style.backgroundColor = p.color;  // the CSSOM, which the policy allows
+      var name = document.createElement("span");
+      name.textContent = p.seriesName || "";
+      var value = document.createElement("b");
+      value.textContent = Array.isArray(p.value) ? p.value[p.value.length - 1] : p.value;
+      row.append(dot, name, value);
+      box.appendChild(row);
+    });
+    return box;
+  }
+
   function draw(id, option) {
     var el = document.getElementById(id);
     if (!el) return;
     var chart = window.echarts.init(el, null, {renderer: "svg"});
     chart.setOption(Object.assign({animation: false, grid: {left: 8, right: 16, top: 28, bottom: 8, containLabel: true},
-                                   tooltip: {trigger: "axis"}}, option));
+                                   tooltip: {trigger: "axis", formatter: tip}}, option));
     charts.push(chart);
   }
 

@@ -25,7 +25,9 @@ ON_SCREEN_JS = """els => els.map(el => {
   const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
   return {x: r.left, y: r.top, width: r.width, height: r.height, hit: !!hit && (hit === el || el.contains(hit))};
 })"""
-HTMX_IDLE_JS = "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+# Functions, not bare expressions: Playwright polls a bare expression through eval(), which the page's
+# Content-Security-Policy (no 'unsafe-eval') refuses.
+HTMX_IDLE_JS = "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
 
 
 def inside_viewport(page, locator, what: str) -> None:
@@ -198,7 +200,7 @@ def test_the_enterprise_list_and_the_coverage_table_fit_a_phone(new_page, login,
     # Filtered in place (htmx swaps the rows): still cards, still on screen.
     page.fill("#id_q", "花名册测试")
     page.locator("form.filters button[type=submit]").click()
-    page.wait_for_function("document.querySelectorAll('#enterprise-table tbody tr').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#enterprise-table tbody tr').length === 1")
     inside_viewport(page, page.locator("#enterprise-table tbody td"), "filtered enterprise cell")
 
     desk = new_page(viewport=DESK)

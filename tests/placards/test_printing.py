@@ -60,10 +60,11 @@ def test_print_all_new_of_a_street_from_the_list(street_placards, client_for, dj
     assert "下载结果" in page
     download = client.get(reverse("jobs:download", args=[job.pk]))
     assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
-    # They are no longer new: a second "all new" print finds nothing.
+    # They are no longer new: a second "all new" print finds nothing, and the list says so (400).
     response = client.post(reverse("placards:batch"),
                            {"all": "1", "jurisdiction": str(mine[0].enterprise.jurisdiction_id), "new": "on"})
-    assert response.status_code == 302 and Job.objects.filter(kind="placard_batch").count() == 1
+    assert response.status_code == 400 and Job.objects.filter(kind="placard_batch").count() == 1
+    assert "请先选择要打印的公示牌" in response.content.decode()
 
 
 def test_print_placards_command(street_placards, tmp_path):

@@ -34,7 +34,7 @@ def test_defaults_are_embedded_sqlite_and_inline_tasks():
 
 def test_services_come_from_the_environment():
     result = load_settings(SECRET_KEY="x" * 50, PUBLIC_BASE_URL="https://fugong.example.gov.cn",
-                           DATABASE_URL="postgres://u@db:5432/zhifu",
+                           EMAIL_HOST="smtp.example.gov.cn", DATABASE_URL="postgres://u@db:5432/zhifu",
                            REDIS_URL="redis://cache:6379/0")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.postgresql", "False",
@@ -59,7 +59,8 @@ def test_an_unset_public_base_url_follows_the_served_host_and_port():
     result = public_base_url(DEBUG="1", HOST="0.0.0.0", PORT="8123")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "http://0.0.0.0:8123"
-    result = public_base_url(DEBUG="0", SECRET_KEY="x" * 50, PUBLIC_BASE_URL="https://fugong.example.gov.cn/")
+    result = public_base_url(DEBUG="0", SECRET_KEY="x" * 50, PUBLIC_BASE_URL="https://fugong.example.gov.cn/",
+                             EMAIL_HOST="smtp.example.gov.cn")
     assert result.stdout.strip() == "https://fugong.example.gov.cn"
 
 
