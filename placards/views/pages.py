@@ -23,7 +23,7 @@ from ..forms import PlacardFilterForm, StatusForm
 from ..models import Placard
 from ..rules import PRINT_ROLES, STATUS_ROLES, page_actions
 from ..selectors import placard_get, placards_visible, verify_lookup
-from ..services.scans import rate_limited, scan_record
+from ..services.scans import rate_limited, scan_record, scan_total
 
 PAGE_SIZE = 50
 ACTION_LABELS = {
@@ -93,7 +93,7 @@ def _detail_page(request, placard: Placard, status: int = 200):
         "placard": placard, "allowed": allowed, "status_form": StatusForm(),
         "can_change_status": any(allowed[a] for a in ("suspend", "reinstate", "revoke")),
         "history": history,
-        "scan_count": placard.scans.count(),
+        "scan_count": scan_total(placard),  # raw scans + the daily counts older scans were folded into
         "under_review": services.placard_under_change_review(placard.status, placard.application.status),
     }
     if request.headers.get("HX-Request"):
