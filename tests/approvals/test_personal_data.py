@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import importlib
+import io
 import json
 import os
 import subprocess
@@ -204,3 +205,31 @@ def test_the_admin_shows_masks_only(client, staff, enterprise_xy, django_user_mo
     for text in (listing, one):
         assert employee.id_number not in text and employee.mobile not in text
     assert employee.id_masked in listing
+
+
+def test_each_export_is_audited_and_masked_but_for_reviewers(client_for, staff, enterprise_xy):
+    from openpyxl import load_workbook
+
+    app = h.draft(staff, enterprise_xy, employees=2, materials=False)
+    employee = app.employees.order_by("pk").first()
+    url = reverse("approvals:roster_export", args=[app.pk])
+
+    def sheet(viewer):
+        response = client_for(viewer).get(url)
+        assert response.status_code == 200
+        book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+        return [[c for c in row] for row in book.active.iter_rows(values_only=True)]
+
+    full = sheet("staff_xy")
+    assert full[0] == ["姓名", "身份证号", "手机", "现居住地", "14天内行程", "健康状况"]
+    assert full[1] == [employee.name, employee.id_number, employee.mobile, employee.residence,
+                       employee.travel_history, "健康"]
+    masked = sheet("taskforce")
+    assert masked[1][:3] == [employee.name_masked, employee.id_masked, employee.mobile_masked]
+    assert employee.id_number not in json.dumps(masked, ensure_ascii=False)
+    entries = list(AuditEntry.objects.filter(action="roster.export", target_id=app.pk).order_by("pk"))
+    assert [(e.actor.username, e.after) for e in entries] == [
+        ("staff_xy", {"employees": 2, "unmasked": True}), ("taskforce", {"employees": 2, "unmasked": False}),
+    ]
+    # The page offers it and says it is recorded.
+    assert 'id="roster-export"' in client_for("staff_xy").get(reverse("approvals:detail", args=[app.pk])).text
