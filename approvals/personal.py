@@ -55,6 +55,8 @@ def roster_rows_for(user, application: Application, *, limit: int | None = ROSTE
     """The roster as this user may see it, and whether it is unmasked."""
     unmasked = unmasked_for(user, application)
     employees = application.employees.all()
+    if not unmasked:  # what a mask needs, and no more decrypted
+        employees = employees.only("pk", "application_id", "name", "id_number", "mobile")
     if limit is not None:
         employees = employees[:limit]
     return [employee_row(e, unmasked) for e in employees], unmasked

@@ -233,3 +233,19 @@ def test_each_export_is_audited_and_masked_but_for_reviewers(client_for, staff, 
     ]
     # The page offers it and says it is recorded.
     assert 'id="roster-export"' in client_for("staff_xy").get(reverse("approvals:detail", args=[app.pk])).text
+
+
+def test_an_imported_roster_is_encrypted_and_indexed_too(staff, enterprise_xy):
+    """The file import writes with one bulk INSERT: the tokens and the blind index are computed there too."""
+    from approvals.services.applications import roster_import
+
+    app = h.draft(staff, enterprise_xy, employees=0, materials=False)
+    people = [h.employee_data(i) for i in (3, 4)]
+    roster_import(user=staff, application=app, upload=h.xlsx(
+        [[p["name"], p["id_number"], p["mobile"], p["residence"], p["travel_history"], "健康"] for p in people]))
+    raw = raw_rows(app)
+    assert [r["id_index"] for r in raw] == [blind_index(p["id_number"]) for p in people]
+    assert all(r["id_number"].startswith("gAAAAA") for r in raw)
+    with pytest.raises(DomainError):  # and a second import of the same people is refused as duplicates
+        roster_import(user=staff, application=app, upload=h.xlsx(
+            [[p["name"], p["id_number"], p["mobile"], p["residence"], "", "健康"] for p in people]))
