@@ -147,11 +147,12 @@ def scans_fold(now=None, *, batch_size: int = FOLD_BATCH) -> int:
                          [:batch_size])
             if not batch:
                 return folded
-            counts = Counter((placard_id, timezone.localdate(at)) for _pk, placard_id, at in batch)
+            # Sorted, so two folds lock the same day rows in the same order (no deadlock).
+            counts = sorted(Counter((placard_id, timezone.localdate(at)) for _pk, placard_id, at in batch).items())
             PlacardScanDay.objects.bulk_create(
-                [PlacardScanDay(placard_id=p, day=d, scans=0) for p, d in counts], ignore_conflicts=True
+                [PlacardScanDay(placard_id=p, day=d, scans=0) for (p, d), _n in counts], ignore_conflicts=True
             )
-            for (placard_id, day), n in counts.items():
+            for (placard_id, day), n in counts:
                 PlacardScanDay.objects.filter(placard_id=placard_id, day=day).update(scans=F("scans") + n)
             PlacardScan.objects.filter(pk__in=[pk for pk, _p, _a in batch]).delete()
         folded += len(batch)
