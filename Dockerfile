@@ -5,6 +5,6 @@ WORKDIR /app
 COPY pyproject.toml ./
 RUN python -c 'import tomllib,subprocess;subprocess.check_call(["pip","install","--no-cache-dir",*tomllib.load(open("pyproject.toml","rb"))["project"]["dependencies"]])'
 COPY . .
-RUN SECRET_KEY=build PUBLIC_BASE_URL=http://build EMAIL_HOST=build DEBUG=0 python manage.py collectstatic --noinput
+RUN SECRET_KEY=build PUBLIC_BASE_URL=http://build EMAIL_HOST=build PII_KEYS=build PII_INDEX_KEY=build DEBUG=0 python manage.py collectstatic --noinput
 EXPOSE 8000
 CMD ["gunicorn", "zhifu_reopen.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -28,7 +28,7 @@ admin.site.register([Material, Signature, LeaderMeeting], ReadOnlyAdmin)
 
 @admin.register(ReturningEmployee)
 class ReturningEmployeeAdmin(ReadOnlyAdmin):
-    # Personal data stays masked even here.
+    # Personal data stays masked even here (the masks of zhifu_reopen.pii, as approvals.personal shows them).
     list_display = ["application", "name_masked", "id_masked", "health_masked"]
     fields = readonly_fields = ["application", "name_masked", "id_masked", "mobile_masked", "health_masked"]
     list_select_related = ["application__enterprise"]

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.validators import validate_mobile
 from zhifu_reopen.date_bounds import validate_coming_day, validate_past_moment
+from zhifu_reopen.pii import blind_index
 from zhifu_reopen.punctuation import labelled
 from zhifu_reopen.widgets import DateInput, DateTimeInput
 
@@ -70,7 +71,7 @@ class EmployeeForm(forms.ModelForm):
     def clean_id_number(self):
         value = normalise_id_number(self.cleaned_data.get("id_number"))
         validate_id_number(value)
-        if self.application is not None and self.application.employees.filter(id_number=value).exists():
+        if self.application is not None and self.application.employees.filter(id_index=blind_index(value)).exists():
             raise ValidationError(_("身份证号与名单中的其他人员重复"), code="duplicate")
         return value
 

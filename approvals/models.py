@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from zhifu_reopen.pii import BlindIndexField, EncryptedCharField, mask_id_number, mask_mobile, mask_name
+
 
 class Step(models.TextChoices):
     """Where an open application waits. Large enterprises: street → department → task_force;
@@ -53,6 +55,8 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     decided_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     approved_at = models.DateTimeField(_("通过时间"), null=True, blank=True)
+    # Set when the retention purge deleted the roster and the materials (approvals.services.retention).
+    personal_data_purged_at = models.DateTimeField(_("个人信息删除时间"), null=True, blank=True)
 
     # Denormalised from the enterprise at filing, so queues filter and order on one table with one index.
     jurisdiction = models.ForeignKey(
@@ -195,7 +199,8 @@ class Material(models.Model):
 
 
 class ReturningEmployee(models.Model):
-    """返岗员工 (personal data: shown masked except to the officials reviewing the application)."""
+    """返岗员工 (personal data: encrypted at rest, shown masked except to the officials reviewing the
+    application — approvals.personal decides who and how)."""
 
     class Health(models.TextChoices):
         HEALTHY = "healthy", _("健康")
@@ -208,12 +213,15 @@ class ReturningEmployee(models.Model):
     application = models.ForeignKey(
         Application, verbose_name=_("复工申请"), on_delete=models.CASCADE, related_name="employees"
     )
-    name = models.CharField(_("姓名"), max_length=50)
-    id_number = models.CharField(_("身份证号"), max_length=18)
-    mobile = models.CharField(_("手机"), max_length=11)
-    residence = models.CharField(_("现居住地"), max_length=200)
-    travel_history = models.CharField(_("14天内行程"), max_length=300, blank=True)
-    health_status = models.CharField(_("健康状况"), max_length=20, choices=Health.choices, default=Health.HEALTHY)
+    # Encrypted columns (zhifu_reopen.pii): the database holds Fernet tokens only, never filter on them.
+    name = EncryptedCharField(_("姓名"), max_length=50)
+    id_number = EncryptedCharField(_("身份证号"), max_length=18)
+    # The blind index of the ID number (an HMAC): what the unique constraint and the duplicate checks use.
+    id_index = BlindIndexField(_("身份证号索引"), source="id_number")
+    mobile = EncryptedCharField(_("手机"), max_length=11)
+    residence = EncryptedCharField(_("现居住地"), max_length=200)
+    travel_history = EncryptedCharField(_("14天内行程"), max_length=300, blank=True)
+    health_status = EncryptedCharField(_("健康状况"), max_length=20, choices=Health.choices, default=Health.HEALTHY)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
@@ -221,23 +229,23 @@ class ReturningEmployee(models.Model):
         verbose_name_plural = _("返岗员工")
         ordering = ["application", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["application", "id_number"], name="employee_unique_id"),
+            models.UniqueConstraint(fields=["application", "id_index"], name="employee_unique_id_index"),
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.name_masked
 
     @property
     def id_masked(self) -> str:
-        return self.id_number[:3] + "*" * 11 + self.id_number[-4:] if len(self.id_number) == 18 else "****"
+        return mask_id_number(self.id_number)
 
     @property
     def mobile_masked(self) -> str:
-        return self.mobile[:3] + "****" + self.mobile[-4:] if len(self.mobile) == 11 else "****"
+        return mask_mobile(self.mobile)
 
     @property
     def name_masked(self) -> str:
-        return (self.name[:1] + "*" * max(len(self.name) - 1, 1)) if self.name else ""
+        return mask_name(self.name)
 
     @property
     def health_masked(self) -> str:

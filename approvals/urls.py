@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/materials/", actions.material_upload_view, name="material_upload"),
     path("<int:pk>/materials/<int:material_pk>/", actions.material_download, name="material_download"),
     path("<int:pk>/employees/", actions.employee_add_view, name="employee_add"),
+    path("<int:pk>/employees/export/", actions.roster_export, name="roster_export"),
     path("<int:pk>/employees/import/", actions.roster_import_view, name="roster_import"),
     path("<int:pk>/employees/<int:employee_pk>/remove/", actions.employee_remove_view, name="employee_remove"),
     path("<int:pk>/meeting/", actions.meeting_view, name="meeting"),

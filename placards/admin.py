@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from zhifu_reopen.admin_base import ReadOnlyAdmin
 
-from .models import Placard, PlacardScan
+from .models import Placard, PlacardScan, PlacardScanDay
 
 
 @admin.register(Placard)
@@ -22,3 +22,9 @@ class PlacardScanAdmin(ReadOnlyAdmin):
     list_select_related = ("placard",)
 
 
+
+
+@admin.register(PlacardScanDay)
+class PlacardScanDayAdmin(ReadOnlyAdmin):
+    list_display = ("placard", "day", "scans")
+    list_select_related = ("placard",)

@@ -91,3 +91,21 @@ class PlacardScan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.placard_id} {self.scanned_at:%Y-%m-%d %H:%M}"
+
+
+class PlacardScanDay(models.Model):
+    """The scans of one placard on one (local) day, once the raw scans are older than
+    ``PLACARD_SCAN_RAW_DAYS`` (``services.scans.scans_fold``): only the count is kept."""
+
+    placard = models.ForeignKey(Placard, verbose_name=_("公示牌"), on_delete=models.CASCADE, related_name="scan_days")
+    day = models.DateField(_("日期"))
+    scans = models.PositiveIntegerField(_("扫码次数"), default=0)
+
+    class Meta:
+        verbose_name = _("每日扫码统计")
+        verbose_name_plural = _("每日扫码统计")
+        ordering = ["placard", "-day"]
+        constraints = [models.UniqueConstraint(fields=["placard", "day"], name="placard_scan_day_once")]
+
+    def __str__(self) -> str:
+        return f"{self.placard_id} {self.day:%Y-%m-%d} {self.scans}"

@@ -474,3 +474,32 @@ READYZ_TIMEOUT_SECONDS = env_float("READYZ_TIMEOUT_SECONDS", 0.8)
 # The probes answer over plain HTTP inside the stack, whatever HTTPS redirect the proxy-facing site has.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # --- end of operations ---------------------------------------------------------------------------------
+# --- Personal data (issue 13 item 5; zhifu_reopen/pii.py) ------------------------------------------------
+# PII_KEYS: comma-separated Fernet keys; the first encrypts, all decrypt (rotate: new key first, run
+# `manage.py pii_rotate`, then drop the old key). PII_INDEX_KEY: the HMAC key of the blind index of ID
+# numbers (changing it also needs `pii_rotate`). DEBUG and tests get fixed development keys; production
+# without them refuses to start.
+PII_KEYS = env_list("PII_KEYS")
+PII_INDEX_KEY = os.environ.get("PII_INDEX_KEY", "")
+if not PII_KEYS or not PII_INDEX_KEY:
+    if not DEBUG and not env_bool("ZHIFU_TESTING"):
+        raise ImproperlyConfigured("PII_KEYS and PII_INDEX_KEY must be set when DEBUG is off: returning "
+                                   "employees' personal data is encrypted at rest with them.")
+    PII_KEYS = PII_KEYS or ["emhpZnUtZGV2LXBpaS1rZXktbm90LWZvci1wcm9kISE="]  # development only
+    PII_INDEX_KEY = PII_INDEX_KEY or "zhifu-dev-blind-index-key"  # development only
+# Retention (PIPL): the rosters and material files of an application closed (approved, rejected, withdrawn)
+# more than PII_RETENTION_DAYS ago are deleted, and those of every application once the epidemic response
+# (EPIDEMIC_RESPONSE_END, YYYY-MM-DD, optional) has been over that long. Checked daily on beat.
+PII_RETENTION_DAYS = env_int("PII_RETENTION_DAYS", 90)
+try:
+    EPIDEMIC_RESPONSE_END = (_date.fromisoformat(os.environ["EPIDEMIC_RESPONSE_END"])
+                             if os.environ.get("EPIDEMIC_RESPONSE_END", "").strip() else None)
+except ValueError:
+    raise ImproperlyConfigured("EPIDEMIC_RESPONSE_END must be a date written YYYY-MM-DD.") from None
+CELERY_BEAT_SCHEDULE["approvals-personal-data-purge"] = {
+    "task": "approvals.tasks.personal_data_purge", "schedule": 24 * 3600.0,
+}
+# The public verify page's scan log: raw scans older than this are folded into daily counts per placard.
+PLACARD_SCAN_RAW_DAYS = env_int("PLACARD_SCAN_RAW_DAYS", 30)
+CELERY_BEAT_SCHEDULE["placards-scans-fold"] = {"task": "placards.tasks.scans_fold", "schedule": 24 * 3600.0}
+# --- end personal data ---------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from zhifu_reopen.audit import audit_record, changed, snapshot
 from zhifu_reopen.counters import counter_next
 from zhifu_reopen.date_bounds import validate_coming_day
 from zhifu_reopen.errors import DomainError
+from zhifu_reopen.pii import blind_index
 from zhifu_reopen.punctuation import list_join
 
 from ..models import Application, Decision, Material, ReturningEmployee
@@ -190,6 +191,11 @@ HEALTH_LABELS = {str(label): code for code, label in ReturningEmployee.Health.ch
 } | {"正常": "healthy", "良好": "healthy"}
 
 
+def _existing_ids(application: Application) -> set[str]:
+    """The blind indexes of the roster's ID numbers: duplicates are found without decrypting anything."""
+    return set(application.employees.values_list("id_index", flat=True))
+
+
 def _employee_errors(row: dict, existing_ids: set[str]) -> list[str]:
     errors = []
     if not (row.get("name") or "").strip():
@@ -199,7 +205,7 @@ def _employee_errors(row: dict, existing_ids: set[str]) -> list[str]:
     except ValidationError as exc:
         errors.append(_first_message(exc))
     else:
-        if normalise_id_number(row["id_number"]) in existing_ids:
+        if blind_index(row["id_number"]) in existing_ids:
             errors.append(_("身份证号与名单中的其他人员重复"))
     try:
         validate_mobile(row.get("mobile") or "")
@@ -235,7 +241,7 @@ def employee_add(*, user, application: Application, data: dict, reason: str = ""
         raise DomainError(_("已通过的申请变更花名册须说明理由，变更后将重新审核。"), code="reason_required")
     row = {k: (str(data.get(k) or "")).strip() for k in EMPLOYEE_FIELDS}
     row["health_status"] = HEALTH_LABELS.get(row["health_status"], row["health_status"])
-    existing = set(application.employees.values_list("id_number", flat=True))
+    existing = _existing_ids(application)
     errors = _employee_errors(row, existing)
     if errors:
         raise DomainError(_("返岗员工信息有误："), messages=errors, code="invalid")
@@ -336,7 +342,7 @@ def roster_import(*, user, application: Application, upload, reason: str = "") -
     if application.status == S.APPROVED and not reason.strip():
         raise DomainError(_("已通过的申请变更花名册须说明理由，变更后将重新审核。"), code="reason_required")
     rows = roster_rows(upload)
-    existing = set(application.employees.values_list("id_number", flat=True))
+    existing = _existing_ids(application)
     problems, employees = [], []
     for line, row in rows:
         health = sheets.compact(row["health_status"]).text
@@ -347,7 +353,7 @@ def roster_import(*, user, application: Application, upload, reason: str = "") -
         if errors:
             problems.append(_("第%(line)d行：%(e)s") % {"line": line, "e": "；".join(errors)})
             continue
-        existing.add(normalise_id_number(row["id_number"]))
+        existing.add(blind_index(row["id_number"]))
         employees.append(_employee_build(application, row))
     if problems:
         raise DomainError(_("花名册有%(n)d行需要修改，未导入任何人员：") % {"n": len(problems)},

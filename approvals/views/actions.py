@@ -10,13 +10,15 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import roles_required
 from accounts.models import Notification
 from zhifu_reopen.errors import Conflict, DomainError
+from zhifu_reopen.export import xlsx_build, xlsx_response
 from zhifu_reopen.params import BadParameter, parse_int, text_param
 
+from .. import personal
 from ..forms import (
     DecisionForm,
     EmployeeForm,
@@ -40,6 +42,7 @@ from ..rules import (
 from ..services import applications as filing
 from ..services.chain import decide
 from ..services.deadlines import application_remind
+from ..services.personal import roster_export_record
 from ..services.review import leader_meeting_record, material_verdicts_set
 from ..services.signatures import signature_add, signature_return
 from .pages import PANEL_FORMS, get_application, render_detail
@@ -266,3 +269,17 @@ def material_download(request, pk: int, material_pk: int):
         raise Http404(_("材料文件已不存在。")) from exc
     filename = f"{application.number or application.pk}-{material.get_kind_display()}{material.extension}"
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=material.content_type)
+
+
+@roles_required(*APPLICATION_ROLES)
+@require_GET
+def roster_export(request, pk: int):
+    """The roster as a workbook, masked or not by the one rule (``approvals.personal``), the columns of
+    the upload template; every export is recorded in the audit trail (counts only)."""
+    application = get_application(request.user, pk)
+    rows, unmasked = personal.roster_rows_for(request.user, application, limit=None)
+    roster_export_record(user=request.user, application=application, count=len(rows), unmasked=unmasked)
+    data = ([r.name, r.id_number, r.mobile, r.residence, r.travel_history, r.health] for r in rows)
+    book = xlsx_build(filing.ROSTER_HEADERS, data, title=_("返岗员工花名册"), widths=(14, 22, 14, 30, 30, 12),
+                      text_columns=(1, 2))
+    return xlsx_response(book, f"{application.number or application.pk}-{_('返岗员工花名册')}.xlsx")

@@ -14,7 +14,7 @@ from enterprises.models import Enterprise
 from zhifu_reopen.errors import DomainError
 from zhifu_reopen.params import choice_param, id_param, text_param
 
-from .. import rules, selectors
+from .. import personal, rules, selectors
 from ..forms import (
     COMMON_PHRASES,
     ApplicationForm,
@@ -31,6 +31,7 @@ from ..models import Application, Material, Signature, Step
 from ..queue_rows import queue_rows
 from ..services.applications import application_create, application_update, submission_problems
 from ..services.deadlines import deadline_state, responsible_users, time_left_label
+from ..services.personal import roster_view_record
 from ..services.review import approval_blockers
 
 APPLICATION_ROLES = rules.APPLICATION_ROLES
@@ -97,14 +98,20 @@ def detail_context(request, application: Application) -> dict:
     can_decide = any(allowed.get(f"{step}_{outcome}") for outcome in rules.OUTCOMES)
     review = rules.may(user, "verdicts", application)
     editable = allowed["edit"]
+    employees, sees_personal = personal.roster_rows_for(user, application)
+    roster_count = len(employees) if len(employees) < personal.ROSTER_PAGE_LIMIT else application.employees.count()
+    if sees_personal:
+        roster_view_record(user=user, application=application, count=len(employees))
     context = {
         "application": application,
         "enterprise": application.enterprise,
         "materials": materials,
         "missing_kinds": [(k, label) for k, label in Material.Kind.choices if k not in present],
         "old_materials": application.materials.filter(is_current=False).order_by("-id")[:20],
-        "employees": list(application.employees.all()[:500]),
-        "sees_personal": selectors.reviews_application(user, application),
+        # The roster as this user may see it (approvals.personal: the one masking rule).
+        "employees": employees,
+        "sees_personal": sees_personal,
+        "roster_count": roster_count,
         "meetings": list(application.meetings.select_related("official")),
         "timeline": selectors.timeline(application),
         "signatures": signatures,

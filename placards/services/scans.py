@@ -12,14 +12,17 @@ import ipaddress
 import logging
 import threading
 import time
+from collections import Counter
+from datetime import timedelta
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
+from django.db.models import F, Sum
 from django.utils import timezone
 
-from ..models import PlacardScan
+from ..models import PlacardScan, PlacardScanDay
 
 log = logging.getLogger(__name__)
 _now = time.time  # the clock of the limits (a test fixes it)
@@ -158,3 +161,39 @@ def scan_record(*, placard_id: int, address: str, user_agent: str) -> None:
         placard_id=placard_id, scanned_at=timezone.now(), network=anonymise_address(address),
         user_agent=(user_agent or "")[:300],
     ))
+
+
+# --- retention of the scan log: raw scans older than PLACARD_SCAN_RAW_DAYS become daily counts -----------
+
+FOLD_BATCH = 5000
+
+
+def scans_fold(now=None, *, batch_size: int = FOLD_BATCH) -> int:
+    """Fold the raw scans older than ``PLACARD_SCAN_RAW_DAYS`` into ``PlacardScanDay`` (placard, local
+    day, count) and delete them, one batch per transaction: a scan is either still raw or counted, never
+    both nor neither. Two runs at once take different rows (SKIP LOCKED). Returns the scans folded."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.PLACARD_SCAN_RAW_DAYS)
+    folded = 0
+    while True:
+        with transaction.atomic():
+            batch = list(PlacardScan.objects.select_for_update(skip_locked=True)
+                         .filter(scanned_at__lt=cutoff).order_by("pk").values_list("pk", "placard_id", "scanned_at")
+                         [:batch_size])
+            if not batch:
+                return folded
+            # Sorted, so two folds lock the same day rows in the same order (no deadlock).
+            counts = sorted(Counter((placard_id, timezone.localdate(at)) for _pk, placard_id, at in batch).items())
+            PlacardScanDay.objects.bulk_create(
+                [PlacardScanDay(placard_id=p, day=d, scans=0) for (p, d), _n in counts], ignore_conflicts=True
+            )
+            for (placard_id, day), n in counts:
+                PlacardScanDay.objects.filter(placard_id=placard_id, day=day).update(scans=F("scans") + n)
+            PlacardScan.objects.filter(pk__in=[pk for pk, _p, _a in batch]).delete()
+        folded += len(batch)
+
+
+def scan_total(placard) -> int:
+    """Every scan of the placard: the raw ones and the folded daily counts."""
+    folded = PlacardScanDay.objects.filter(placard=placard).aggregate(total=Sum("scans"))["total"] or 0
+    return PlacardScan.objects.filter(placard=placard).count() + folded

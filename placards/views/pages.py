@@ -23,7 +23,7 @@ from ..forms import PlacardFilterForm, StatusForm
 from ..models import Placard
 from ..rules import PRINT_ROLES, STATUS_ROLES, page_actions
 from ..selectors import placard_get, placards_visible, verify_lookup
-from ..services.scans import scan_record, verify_admit
+from ..services.scans import scan_record, scan_total, verify_admit
 
 PAGE_SIZE = 50
 ACTION_LABELS = {
@@ -97,7 +97,7 @@ def _detail_page(request, placard: Placard, status: int = 200, status_form=None)
         "placard": placard, "allowed": allowed, "status_form": status_form or StatusForm(),
         "can_change_status": any(allowed[a] for a in ("suspend", "reinstate", "revoke")),
         "history": history,
-        "scan_count": placard.scans.count(),
+        "scan_count": scan_total(placard),  # raw scans + the daily counts older scans were folded into
         "under_review": services.placard_under_change_review(placard.status, placard.application.status),
     }
     if request.headers.get("HX-Request"):

@@ -131,6 +131,9 @@ CASES = [
     Case("approvals:detail", args=lambda w: [w.app_ds.pk], allowed=SEES_DS),
     Case("approvals:material_download", args=lambda w: [w.app_street.pk, w.app_street.materials.first().pk],
          allowed=SEES_XY),
+    # pii (issue 13 item 5): the roster export, masked for those who see but do not review the application.
+    Case("approvals:roster_export", args=lambda w: [w.app_street.pk], allowed=SEES_XY),
+    Case("approvals:roster_export", args=lambda w: [w.app_ds.pk], allowed=SEES_DS),
     Case("approvals:create", args=lambda w: [w.enterprise_new_xy.pk], allowed=staff_only(200)),
     Case("approvals:create", method="post", args=lambda w: [w.enterprise_new_xy.pk], data=application_data,
          allowed=staff_only()),
@@ -177,7 +180,7 @@ CASES = [
 # The firm's own account (its enterprise is the world's 向阳 enterprise, which has no application here):
 # it lists its applications and takes the roster template; every other application is not its own (404);
 # the officials' queue and reminders are not for it (403).
-FIRM_404 = {"approvals:detail", "approvals:material_download", "approvals:create", "approvals:edit",
+FIRM_404 = {"approvals:detail", "approvals:material_download", "approvals:roster_export", "approvals:create", "approvals:edit",
             "approvals:material_upload", "approvals:employee_add", "approvals:roster_import",
             "approvals:employee_remove", "approvals:submit"}
 for _case in CASES:  # (each case its own dict: several share one)

@@ -4,6 +4,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# Production needs the personal-data keys too (issue 13 item 5).
+PII = {"PII_KEYS": "emhpZnUtZGV2LXBpaS1rZXktbm90LWZvci1wcm9kISE=", "PII_INDEX_KEY": "test-index-key"}
 
 
 def load_settings(**env):
@@ -25,6 +27,14 @@ def test_a_missing_secret_stops_start_up_in_production():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_missing_personal_data_keys_stop_start_up_in_production():
+    for missing in ("PII_KEYS", "PII_INDEX_KEY"):
+        env = {k: v for k, v in PII.items() if k != missing}
+        result = load_settings(SECRET_KEY="x" * 50, PUBLIC_BASE_URL="https://fugong.example.gov.cn", **env)
+        assert result.returncode != 0
+        assert "ImproperlyConfigured" in result.stderr and "PII_KEYS and PII_INDEX_KEY must be set" in result.stderr
+
+
 def test_defaults_are_embedded_sqlite_and_inline_tasks():
     result = load_settings(DEBUG="1")
     assert result.returncode == 0, result.stderr
@@ -34,7 +44,7 @@ def test_defaults_are_embedded_sqlite_and_inline_tasks():
 
 def test_services_come_from_the_environment():
     result = load_settings(SECRET_KEY="x" * 50, PUBLIC_BASE_URL="https://fugong.example.gov.cn",
-                           EMAIL_HOST="smtp.example.gov.cn", DATABASE_URL="postgres://u@db:5432/zhifu",
+                           EMAIL_HOST="smtp.example.gov.cn", **PII, DATABASE_URL="postgres://u@db:5432/zhifu",
                            REDIS_URL="redis://cache:6379/0")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.postgresql", "False",
@@ -60,7 +70,7 @@ def test_an_unset_public_base_url_follows_the_served_host_and_port():
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "http://0.0.0.0:8123"
     result = public_base_url(DEBUG="0", SECRET_KEY="x" * 50, PUBLIC_BASE_URL="https://fugong.example.gov.cn/",
-                             EMAIL_HOST="smtp.example.gov.cn")
+                             EMAIL_HOST="smtp.example.gov.cn", **PII)
     assert result.stdout.strip() == "https://fugong.example.gov.cn"
 
 
