@@ -35,10 +35,10 @@ def world() -> dict:
     return {"users": list(PERSONAS)}
 
 
-def _enterprises(n: int) -> list[Enterprise]:
+def _enterprises(n: int, **extra) -> list[Enterprise]:
     EnterpriseFactory.reset_sequence(Enterprise.objects.count() + 1)  # several runs, unique credit codes
     xy, gxj = Jurisdiction.objects.get(code="370602001"), Department.objects.get(code="gxj")
-    return [EnterpriseFactory(jurisdiction=xy, department=gxj) for _ in range(n)]
+    return [EnterpriseFactory(jurisdiction=xy, department=gxj, **extra) for _ in range(n)]
 
 
 def placards(n: int) -> dict:
@@ -51,14 +51,19 @@ def placards(n: int) -> dict:
 
 
 def at_department(n: int) -> dict:
-    """``n`` applications filed and approved at the street, waiting for 工信局's decision."""
+    """``n`` applications of large firms (three-party chain) filed and approved at the street, waiting
+    for 工信局's decision."""
     from tests.approvals.helpers import street_approved
 
     staff = User.objects.get(username="staff_xy")
-    return {"applications": [street_approved(staff, e).pk for e in _enterprises(n)]}
+    return {"applications": [street_approved(staff, e).pk for e in _enterprises(n, scale="large", employee_count=500)]}
 
 
 if __name__ == "__main__":
-    what, *args = sys.argv[1:]
-    result = {"world": world, "placards": placards, "at_department": at_department}[what](*map(int, args))
+    # ``world`` | ``placards N`` | ``at_department N``, several in one run (one Django start-up).
+    builders, result, argv = {"world": world, "placards": placards, "at_department": at_department}, {}, sys.argv[1:]
+    while argv:
+        what = argv.pop(0)
+        args = [int(argv.pop(0))] if what != "world" else []
+        result.update(builders[what](*args))
     print(json.dumps(result))

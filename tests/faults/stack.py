@@ -93,7 +93,9 @@ class PrivatePostgres:
 
     def restart(self) -> None:
         """``pg_ctl restart -m fast``: every connection is cut, the server back when it accepts again."""
-        self._run(f"{PG_BINDIR}/pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "-t", "60", "restart")
+        # -l again: without it the new server writes to pg_ctl's output, a pipe that then never closes.
+        self._run(f"{PG_BINDIR}/pg_ctl", "-D", str(self.data), "-l", str(self.log), "-m", "fast", "-w", "-t", "60",
+                  "restart")
 
     def stop(self) -> None:
         with contextlib.suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
@@ -152,12 +154,15 @@ class Gunicorn:
         self.env, self.log_path, self.port = env, log, free_port()
         self.proc: subprocess.Popen | None = None
 
-    def start(self) -> Gunicorn:
+    def start(self, wait: bool = True) -> Gunicorn:
         self.log = open(self.log_path, "ab")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "zhifu_reopen.wsgi", "--workers", "2", "--bind",
              f"127.0.0.1:{self.port}", "--timeout", "60", "--graceful-timeout", "5"],
             cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        return self.wait() if wait else self
+
+    def wait(self) -> Gunicorn:
         wait_for(lambda: Browser(self.url).status("/accounts/login/") == 200, timeout=60, interval=0.3,
                  message="gunicorn up")
         return self
@@ -257,14 +262,19 @@ class Stack:
         return env
 
     def start(self) -> Stack:
+        began = time.monotonic()
         self.pg.start()
         self.redis.start()
         self.manage("migrate", "--noinput")
+        migrated = time.monotonic()
         self.seed("world")
         self.web = Gunicorn({}, self.base / "gunicorn.log")
         self.web.env = self.env()  # PUBLIC_BASE_URL: the port it serves on
-        self.web.start()
+        self.web.start(wait=False)  # both start at once
         self.worker = Worker(self.env(), self.base / "worker.log").start()
+        self.web.wait()
+        print(f"\n[faults] private stack up in {time.monotonic() - began:.1f} s "
+              f"(migrations {migrated - began:.1f} s)", flush=True)
         return self
 
     def stop(self) -> None:
@@ -281,8 +291,8 @@ class Stack:
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
         return done.stdout
 
-    def seed(self, what: str, *args: int) -> dict:
-        done = subprocess.run([sys.executable, "-m", "tests.faults.seed", what, *map(str, args)], cwd=ROOT,
+    def seed(self, *what: str | int) -> dict:
+        done = subprocess.run([sys.executable, "-m", "tests.faults.seed", *map(str, what)], cwd=ROOT,
                               env=self.env(), capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
         return json.loads(done.stdout.strip().splitlines()[-1])
@@ -326,9 +336,11 @@ class Clock:
     def __init__(self):
         self.figures: dict[str, dict[str, float]] = {}
 
-    def record(self, scenario: str, name: str, seconds: float) -> None:
-        self.figures.setdefault(scenario, {})[name] = round(seconds, 2)
-        print(f"\n[faults] {scenario}: {name} = {seconds:.2f} s", flush=True)
+    def record(self, scenario: str, name: str, value: float) -> None:
+        """``value``: seconds (a name ending in _s), else a count."""
+        self.figures.setdefault(scenario, {})[name] = round(value, 2)
+        shown = f"{value:.2f} s" if name.endswith("_s") else f"{value:g}"
+        print(f"\n[faults] {scenario}: {name} = {shown}", flush=True)
 
 
 def until(predicate, timeout: float, message: str, interval: float = 0.2) -> float:
