@@ -22,11 +22,14 @@ PERSONAS = ("staff_xy", "dept_gxj", "taskforce")
 
 
 def world() -> dict:
-    """The organisation, the checklists and the personas the scenarios sign in as."""
+    """The schema (migrations), the organisation, the checklists and the personas the scenarios sign in as."""
+    from django.core.management import call_command
+
     from inspections.checklist_seed import checklists_ensure
     from org.seed import org_ensure
     from tests.conftest import make_persona
 
+    call_command("migrate", interactive=False, verbosity=0)
     org_ensure()
     checklists_ensure()
     for name in PERSONAS:

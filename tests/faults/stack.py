@@ -265,16 +265,15 @@ class Stack:
         began = time.monotonic()
         self.pg.start()
         self.redis.start()
-        self.manage("migrate", "--noinput")
+        self.seed("world")  # migrate, then the organisation and the personas
         migrated = time.monotonic()
-        self.seed("world")
         self.web = Gunicorn({}, self.base / "gunicorn.log")
         self.web.env = self.env()  # PUBLIC_BASE_URL: the port it serves on
         self.web.start(wait=False)  # both start at once
         self.worker = Worker(self.env(), self.base / "worker.log").start()
         self.web.wait()
         print(f"\n[faults] private stack up in {time.monotonic() - began:.1f} s "
-              f"(migrations {migrated - began:.1f} s)", flush=True)
+              f"(migrations and seed {migrated - began:.1f} s)", flush=True)
         return self
 
     def stop(self) -> None:
@@ -284,12 +283,6 @@ class Stack:
                     part.stop()
                 except Exception as exc:  # the others still stop
                     print(f"stopping {part}: {exc}", file=sys.stderr)
-
-    def manage(self, *args: str) -> str:
-        done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env(), capture_output=True,
-                              text=True, timeout=300)
-        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
-        return done.stdout
 
     def seed(self, *what: str | int) -> dict:
         done = subprocess.run([sys.executable, "-m", "tests.faults.seed", *map(str, what)], cwd=ROOT,

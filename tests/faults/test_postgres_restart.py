@@ -13,7 +13,8 @@ import pytest
 
 from .stack import job_id_of, until
 
-pytestmark = [pytest.mark.faults, pytest.mark.timeout(300)]
+# Bounded, generously: the first test also pays for starting the private stack (a minute or two).
+pytestmark = [pytest.mark.faults, pytest.mark.timeout(600)]
 
 N = 10
 GOOD = {200, 302}
@@ -71,20 +72,25 @@ def test_postgres_restarted_during_a_burst_no_decision_lost_or_doubled(stack, fa
                  timeout=30, interval=0.2, message=f"every page after the restart{stack.logs()}")
     fault_clock.record("postgres_restart", "restart_to_all_pages_answer_s", back - gap_end)  # burst ended first
     fault_clock.record("postgres_restart", "gap_s", gap_end - gap_start)
-    bad = [(round(t - gap_start, 2), what, status) for t, _a, what, status in answers if status not in GOOD]
+    bad = [(round(t - gap_start, 2), round(a - gap_start, 2), what, status)
+           for t, a, what, status in answers if status not in GOOD]
     fault_clock.record("postgres_restart", "failed_answers_in_gap", len(bad))
     # Recovery: from the restart's end to the first good answer to a request sent after the last failure.
     last_bad = max([t for t, _a, _w, status in answers if status not in GOOD], default=gap_end)
     first_good = min(a for t, a, _w, status in answers if status in GOOD and t >= max(last_bad, gap_end))
     fault_clock.record("postgres_restart", "restart_to_first_good_answer_s", first_good - gap_end)
-    # Failures only for requests sent during the gap, never an error page once the database is back.
-    assert [b for b in bad if not -1 <= b[0] <= gap_end - gap_start + 2] == [], bad
-    assert all(status in {0, 500, 502, 503} for _t, _what, status in bad), bad
+    # Failures only for requests under way during the gap (answered after it began, sent before it ended,
+    # with a second's slack), never an error page once the database is back; and only server errors or a
+    # cut connection, never a wrong answer.
+    gap = gap_end - gap_start
+    assert [b for b in bad if not (b[1] >= 0 and b[0] <= gap + 1)] == [], bad
+    assert all(status in {0, 500, 502, 503} for *_times, _what, status in bad), bad
 
-    # The decisions that failed are sent again: done now, or refused as already done (409/400), never twice.
+    # The decisions that failed are sent again: done now (302), or refused as done already (4xx: the step has
+    # moved on), never recorded twice.
     retried = {pk: reviewer.request(f"/applications/{pk}/decide/", {"outcome": "approve", "opinion": "同意复工"})[0]
                for pk, status in decided.items() if status not in GOOD}
-    assert all(status in {302, 400, 409} for status in retried.values()), retried
+    assert all(status == 302 or 400 <= status < 500 for status in retried.values()), retried
     rows = dict(stack.sql("SELECT application_id, count(*) FROM approvals_decision WHERE kind = 'department' "
                           "AND application_id = ANY(%s) GROUP BY application_id", [apps]))
     assert rows == dict.fromkeys(apps, 1), (rows, decided, retried)

@@ -11,7 +11,8 @@ import pytest
 
 from .stack import job_id_of, until
 
-pytestmark = [pytest.mark.faults, pytest.mark.timeout(300)]
+# Bounded, generously: the first test also pays for starting the private stack (a minute or two).
+pytestmark = [pytest.mark.faults, pytest.mark.timeout(600)]
 
 OUTAGE_SECONDS = 30
 
