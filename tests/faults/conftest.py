@@ -1,4 +1,5 @@
-"""Fixtures of the fault tests (marker ``faults``): one private stack for the session, healed before each
+"""Fixtures of the fault tests (marker ``faults``): one private stack for this package (stopped after its
+last test, not left running through the rest of the suite), healed before each
 scenario, and the recovery times written to artifacts/faults.json."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pytest
 from .stack import ROOT, Clock, Stack, missing
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def fault_clock():
     clock = Clock()
     yield clock
@@ -24,7 +25,7 @@ def fault_clock():
         print(f"\n[faults] recovery times written to {out}: {json.dumps(clock.figures)}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def _private_stack():
     why = missing()
     if why:

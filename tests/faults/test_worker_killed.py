@@ -4,6 +4,7 @@ its one PDF holds every placard exactly once."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import time
 
@@ -79,8 +80,9 @@ def test_worker_killed_mid_batch_a_fresh_worker_prints_every_placard_once(stack,
                           check=True).stdout
     assert text.count("\f") == N  # one PDF, 300 pages
     assert [n for n in numbers if text.count(n) != 1] == []  # every placard exactly once, none missing
-    # The one batch job, and no placard's own PDF drawn again by the take-over.
-    assert stack.sql("SELECT count(*) FROM zhifu_reopen_job WHERE kind = 'placard_batch'")[0][0] == 1
+    # The one batch job of these placards, and no placard's own PDF drawn again by the take-over.
+    assert stack.sql("SELECT count(*) FROM zhifu_reopen_job WHERE kind = 'placard_batch' "
+                     "AND params->'placard_ids' @> %s::jsonb", [json.dumps(ids[:1])])[0][0] == 1
     assert sorted(p.name for p in (stack.media / "placards").rglob("*.pdf")) == files
     # The user sees it done and downloads it.
     assert staff.status(f"/jobs/{job}/") == 200
