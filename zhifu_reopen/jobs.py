@@ -77,9 +77,23 @@ def job_enqueue(job: Job, task) -> None:
 STALE_AFTER = timedelta(minutes=10)
 
 
+def broker_started_at():
+    """When the broker last started, where it can say (Redis: ``INFO`` uptime), else None. A Redis that
+    restarted without persistence has lost every message it held: the jobs sent before are sent again."""
+    if not broker_breaker.allows():
+        return None
+    try:
+        with current_app.connection_for_read() as conn:
+            uptime = conn.default_channel.client.info("server")["uptime_in_seconds"]
+    except Exception:  # another transport (no such client), or the broker unreachable
+        return None
+    return timezone.now() - timedelta(seconds=int(uptime))
+
+
 def jobs_sweep(*, min_age_seconds: int = 30, limit: int = 1000) -> int:
     """Send again every job whose first send failed (broker down at commit time), those still pending
-    long after they were sent (the message lost, e.g. a broker restarted without persistence), and
+    that were sent before the broker last started (a Redis restarted without persistence: the message is
+    gone) or long ago (the message lost some other way), and
     those running whose heartbeat has stopped (the whole worker died; its unacknowledged message would
     only come back at the broker's visibility timeout). With a beat every ``JOB_HEARTBEAT_SECONDS``,
     stale after ``JOB_HEARTBEAT_STALE_SECONDS`` and this sweep every minute, a dead worker's job is sent
@@ -87,6 +101,9 @@ def jobs_sweep(*, min_age_seconds: int = 30, limit: int = 1000) -> int:
     now = timezone.now()
     unsent = Q(enqueued_at__isnull=True, created_at__lte=now - timedelta(seconds=min_age_seconds))
     stale = Q(enqueued_at__lte=now - STALE_AFTER)
+    restarted = broker_started_at()
+    if restarted is not None:
+        stale |= Q(enqueued_at__lt=restarted)
     pending = Q(status=Job.Status.PENDING) & (unsent | stale)
     beat_stale = now - timedelta(seconds=settings.JOB_HEARTBEAT_STALE_SECONDS)
     dead = Q(status=Job.Status.RUNNING, heartbeat_at__lt=beat_stale) & (
