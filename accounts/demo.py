@@ -8,7 +8,7 @@ from .models import User
 from .roles import STREET_ROLES, Role
 from .services import user_create
 
-DEMO_PASSWORD = "zhifu2020"
+DEMO_PASSWORD = "zhifu2020"  # nosec B105: the published password of the seed_demo accounts, a demo and test fixture
 # (username, role, full name, jurisdiction code | department code | team name)
 DEMO_USERS = [
     ("staff_xy", Role.STREET_STAFF, "向阳工作人员 王芳", "370602001"),

@@ -143,7 +143,7 @@ def queue_page(user, *, after: str = "", size: int = PAGE_SIZE, escalated: bool 
             | Q(priority=priority, step_deadline=deadline, id__gt=pk),
             # The same condition as one row comparison, which bounds the scan of the app_queue* index (the
             # OR alone is a filter: page 60 read the 3,000 rows before it).
-            RawSQL(f'("{TABLE}"."priority", "{TABLE}"."step_deadline", "{TABLE}"."id") > (%s, %s, %s)',
+            RawSQL(f'("{TABLE}"."priority", "{TABLE}"."step_deadline", "{TABLE}"."id") > (%s, %s, %s)',  # nosemgrep: raw-sql-format -- only the table-name constant is interpolated  # nosec B611: only the table-name constant is interpolated; the values are bound parameters
                    (priority, deadline, pk), output_field=BooleanField()),
         )
     chunk = list(values.order_by("priority", "step_deadline", "id")[: size + 1])

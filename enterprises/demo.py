@@ -44,7 +44,7 @@ def mobile(rng: random.Random) -> str:
 
 
 def build_enterprises(count: int, *, start_serial: int = 1, seed: int = 2020) -> list[Enterprise]:
-    rng = random.Random(seed + start_serial)
+    rng = random.Random(seed + start_serial)  # nosec B311: demo data, not a secret
     jurisdictions = list(Jurisdiction.objects.all())
     departments = {d.code: d for d in Department.objects.all()}
     communities: dict[int, list[Community]] = {}
@@ -94,7 +94,7 @@ def seed_enterprises(count: int, *, start_serial: int = 1, batch: int = 2000, su
                      today: date | None = None) -> int:
     """Create ``count`` enterprises (and survey visits for about 70% when ``surveyor`` is given)."""
     today = today or date.today()
-    rng = random.Random(7 + start_serial)
+    rng = random.Random(7 + start_serial)  # nosec B311: demo data, not a secret
     created = 0
     for offset in range(0, count, batch):
         enterprises = build_enterprises(min(batch, count - offset), start_serial=start_serial + offset)

@@ -43,7 +43,7 @@ def enterprise_liaison(request, enterprise) -> Markup:
         or firm_accounts.may(user, "account_link", enterprise).allowed,
         "account": firm_accounts.account_of(enterprise),
     }
-    return Markup(render_to_string("liaisons/_enterprise.html", context, request=request))
+    return Markup(render_to_string("liaisons/_enterprise.html", context, request=request))  # nosec B704: autoescaped template output
 
 
 def person_liaison(request, person) -> Markup:
@@ -52,4 +52,4 @@ def person_liaison(request, person) -> Markup:
     if person.role != Role.LIAISON:
         return Markup()
     count = LiaisonAssignment.objects.filter(liaison=person, ended_at__isnull=True).count()
-    return Markup(render_to_string("liaisons/_person.html", {"person": person, "count": count}, request=request))
+    return Markup(render_to_string("liaisons/_person.html", {"person": person, "count": count}, request=request))  # nosec B704: autoescaped template output

@@ -40,7 +40,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and not env_bool("ZHIFU_TESTING"):
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "insecure-dev-key-only-for-debug-and-tests"
+    SECRET_KEY = "insecure-dev-key-only-for-debug-and-tests"  # nosec B105: used only with DEBUG on or in tests; production refuses to start without SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

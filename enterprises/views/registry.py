@@ -154,7 +154,7 @@ def _duplicate_message(user, code: str, exclude_pk=None):
         return None
     if not selectors.enterprises_visible(user).filter(pk=existing.pk).exists():
         return _("统一社会信用代码 %(code)s 已在本区其他辖区登记，请勿重复登记。") % {"code": existing.credit_code}
-    return mark_safe(render_to_string("enterprises/_duplicate_code.html", {"enterprise": existing}))
+    return mark_safe(render_to_string("enterprises/_duplicate_code.html", {"enterprise": existing}))  # nosec B308 B703: autoescaped template output
 
 
 def _save_form(request, form, *, instance=None):

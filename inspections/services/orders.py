@@ -21,7 +21,7 @@ from .recording import check_members, check_photos, check_times
 from .stop_work import stop_work_start
 
 S = RectificationOrder.Status
-OUTCOME_ACTIONS = {"pass": "reinspect_pass", "stop_work": "reinspect_stop_work", "extend": "extend"}
+OUTCOME_ACTIONS = {"pass": "reinspect_pass", "stop_work": "reinspect_stop_work", "extend": "extend"}  # nosec B105: an action name, not a password
 
 
 def reinspection_write(*, actor, enterprise, team, order=None, version=None, item=None, passed: bool,

@@ -17,6 +17,7 @@ from accounts.scope import scope_for
 from enterprises.selectors import enterprise_get
 from org.models import Jurisdiction
 from zhifu_reopen.errors import DomainError
+from zhifu_reopen.params import id_param
 
 from ..models import RectificationOrder, StopWork
 from ..rules import inspection as inspection_rules
@@ -119,7 +120,9 @@ def stop_work_view(request, pk: int):
 def unauthorised_view(request):
     """私开偷开现场登记: a registered enterprise (``?enterprise=``) or a new venue."""
     raw = request.GET.get("enterprise") or request.POST.get("enterprise") or ""
-    enterprise = enterprise_get(request.user, int(raw)) if raw.isdigit() else None
+    # id_param, not int(raw) after raw.isdigit(): "²" passes isdigit() and int() then raised (a 500).
+    pk = id_param({"enterprise": raw}, "enterprise")
+    enterprise = enterprise_get(request.user, pk) if pk else None
     if raw and enterprise is None:
         raise Http404("no enterprise")
     scope = scope_for(request.user)

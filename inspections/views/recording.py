@@ -14,6 +14,7 @@ from accounts.http import roles_required
 from enterprises.selectors import enterprise_get
 from zhifu_reopen.errors import DomainError
 from zhifu_reopen.jinja2 import parenthesised
+from zhifu_reopen.params import id_param
 
 from ..models import Answer, Finding, FindingCategory, InspectionKind
 from ..rules import inspection as rules
@@ -27,9 +28,11 @@ EXTRA_FINDINGS = 2
 
 def _enterprise(request):
     raw = request.GET.get("enterprise") or request.POST.get("enterprise") or ""
-    if not raw.isdigit():
+    # id_param, not int(raw) after raw.isdigit(): "²" passes isdigit() and int() then raised (a 500).
+    pk = id_param({"enterprise": raw}, "enterprise")
+    if pk is None:
         raise Http404("no enterprise")
-    return enterprise_get(request.user, int(raw))
+    return enterprise_get(request.user, pk)
 
 
 def _context(request, enterprise, team, teams, kind) -> dict:

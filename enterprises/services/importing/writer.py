@@ -240,10 +240,10 @@ def _insert_enterprises(rows: list[tuple], now) -> list[int]:
             else:
                 params.append(f.get_db_prep_save(f.get_default(), connection))
         sql_values.append(row_placeholder)
-    sql = (f"INSERT INTO {q(Enterprise._meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
+    sql = (f"INSERT INTO {q(Enterprise._meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "  # nosec B608: quoted identifiers and %s placeholders only; values are bound
            f"VALUES {', '.join(sql_values)} RETURNING {q(Enterprise._meta.pk.column)}")
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, params)  # nosemgrep: raw-sql-format -- quoted identifiers, values bound
         return [r[0] for r in cursor.fetchall()]
 
 
@@ -267,7 +267,7 @@ def _audit_created(ids: list[int], chunk: list, *, user, post: str, reason: str,
                                        "target_repr", "enterprise_id", "before", "after", "reason",
                                        "request_id", "address", "path"))
     sql = (
-        f"INSERT INTO {q(AuditEntry._meta.db_table)} ({columns}) "
+        f"INSERT INTO {q(AuditEntry._meta.db_table)} ({columns}) "  # nosec B608: quoted identifiers and %s placeholders only; values are bound
         f"SELECT %s, %s, %s, 'enterprise.create', 'enterprises.enterprise', e.id, substr(e.name, 1, 300), e.id, "
         f"NULL, {build}({pairs}), %s, %s, %s, %s FROM {q(Enterprise._meta.db_table)} e "
         f"WHERE e.id IN ({', '.join(['%s'] * len(ids))})"
@@ -276,7 +276,7 @@ def _audit_created(ids: list[int], chunk: list, *, user, post: str, reason: str,
     params = [connection.ops.adapt_datetimefield_value(now), user.pk, post, reason,
               request["request_id"], request["address"], request["path"], *ids]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, params)  # nosemgrep: raw-sql-format -- quoted identifiers, values bound
 
 
 def _public(row: tuple) -> dict:

@@ -19,7 +19,7 @@ import fcntl
 import hashlib
 import os
 import signal
-import subprocess
+import subprocess  # nosec B404: starts the app's own children (celery) with fixed argv
 import sys
 import tempfile
 import time
@@ -128,7 +128,7 @@ class Command(BaseCommand):
         return [sys.executable, "-m", "celery", "-A", "zhifu_reopen"]
 
     def _start(self, name: str, argv: list[str], pass_fds: tuple = ()) -> subprocess.Popen:
-        proc = subprocess.Popen(argv, cwd=settings.BASE_DIR, stdin=subprocess.DEVNULL, start_new_session=True,
+        proc = subprocess.Popen(argv, cwd=settings.BASE_DIR, stdin=subprocess.DEVNULL, start_new_session=True,  # nosec B603: argv built here from sys.executable and constants, no shell
                                 pass_fds=pass_fds)
         self.children[name] = proc
         return proc
