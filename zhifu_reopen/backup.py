@@ -284,6 +284,12 @@ def _pg_restore(dump: Path, tmp: Path) -> None:
         "SET lock_timeout = '10s';\n"
         "DROP SCHEMA IF EXISTS public CASCADE;\n"
         "CREATE SCHEMA public;\n"
+        # PostgreSQL's own public schema (15: owned by pg_database_owner, USAGE for everybody); the dump's
+        # ALTER / GRANT / REVOKE on it, if it had others, follow.
+        "DO $$BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pg_database_owner') THEN "
+        "ALTER SCHEMA public OWNER TO pg_database_owner; END IF; END$$;\n"
+        "GRANT USAGE ON SCHEMA public TO PUBLIC;\n"
+        "COMMENT ON SCHEMA public IS 'standard public schema';\n"
         f"\\i '{script}'\n"
     )
     connections.close_all()

@@ -22,6 +22,13 @@ from zhifu_reopen.backup import media_names, table_counts
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
+def public_schema() -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nspowner::regrole::text, nspacl::text, obj_description(oid, 'pg_namespace') "
+                       "FROM pg_namespace WHERE nspname = 'public'")
+        return cursor.fetchone()
+
+
 def counts() -> dict[str, int]:
     with connection.cursor() as cursor:
         return table_counts(cursor, connection.introspection.table_names(cursor))
@@ -54,7 +61,7 @@ def test_round_trip(world, personas, tmp_path, capsys):
     placard = world
     pdf = placard.pdf.read()
     materials = {m.file.name: m.file.read() for m in Material.objects.all()}
-    before = counts()
+    before, schema = counts(), public_schema()
     media_before = sorted(media_names())
     assert before["placards_placard"] == 1 and before["approvals_material"] == 2 and len(media_before) >= 3
 
@@ -71,6 +78,7 @@ def test_round_trip(world, personas, tmp_path, capsys):
     assert "行数核对一致" in capsys.readouterr().out
 
     assert counts() == before
+    assert public_schema() == schema  # owner and grants of the schema as PostgreSQL makes it
     assert sorted(media_names()) == media_before
     restored = Placard.objects.get()
     assert restored.token == placard.token and restored.number == placard.number

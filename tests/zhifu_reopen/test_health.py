@@ -136,3 +136,13 @@ def test_a_real_worker_keeps_readyz_green_and_its_death_turns_it_red(settings, t
     wait_for(lambda: readyz()[1]["checks"]["worker"].startswith("stale"), timeout=30,
              message="/readyz naming the stopped worker")
     assert readyz()[0].status_code == 503
+
+
+def test_readyz_without_a_broker_tasks_run_inline(settings):
+    """`make run` on a laptop (no broker): tasks run in the web process, so there is no broker or worker
+    to wait for."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    cache.delete(health.HEARTBEAT_KEY)
+    response, body = readyz()
+    assert response.status_code == 200
+    assert body["checks"]["broker"] == "ok (inline)" and body["checks"]["worker"] == "ok (inline)"
