@@ -66,13 +66,15 @@ def audit_record(
     post: str = "",
     enterprise=None,
     target_repr: str = "",
+    with_post: bool = True,
 ) -> AuditEntry:
     """One entry. ``target`` may be None for an event of no object (a failed login, a refused page, an
     export of a list): ``target_repr`` then says what it was about. The request id, the address and the
-    path come from the request context by themselves."""
+    path come from the request context by themselves. ``with_post=False`` leaves the actor's post out
+    (a sign-in: the person, before any page has worked out their scope)."""
     if enterprise is None and target is not None and target._meta.label == "enterprises.Enterprise":
         enterprise = target
-    if not post and actor is not None and getattr(actor, "pk", None):
+    if with_post and not post and actor is not None and getattr(actor, "pk", None):
         post = actor.post_label()
     return AuditEntry.objects.create(
         actor=actor if actor is not None and getattr(actor, "pk", None) else None,

@@ -11,7 +11,8 @@ USERNAME_MAX = 150
 
 
 def _logged_in(sender, request=None, user=None, **_kwargs):
-    audit_record(actor=user, action="auth.login", target_repr=user.get_username())
+    # No post: working it out would pin the scope on the user object the caller keeps.
+    audit_record(actor=user, action="auth.login", target_repr=user.get_username(), with_post=False)
 
 
 def _logged_out(sender, request=None, user=None, **_kwargs):
