@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhifu_reopen.audit import audit_record
 from zhifu_reopen.errors import DomainError
@@ -55,8 +56,6 @@ def lockout_get(kind: str, value: str) -> Lockout:
 
 
 def _unknown():
-    from django.utils.translation import gettext as _
-
     return _("锁定类型有误。")
 
 

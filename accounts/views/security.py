@@ -5,6 +5,7 @@ login gets (429)."""
 from __future__ import annotations
 
 import io
+from base64 import b32encode
 
 import segno
 from django.conf import settings
@@ -23,7 +24,7 @@ from zhifu_reopen.errors import DomainError
 from ..http import roles_required
 from ..models import UserSession
 from ..roles import needs_two_factor
-from ..rules import LOCKOUT_ROLES, LOCKOUT_TABLE
+from ..rules import LOCKOUT_ROLES, LOCKOUT_TABLE, Lockout
 from ..services import lockouts as lockout_services
 from ..services import sessions as session_services
 from ..services import twofactor
@@ -85,8 +86,6 @@ def login_enrol(request):
 
 
 def _b32(device) -> str:
-    from base64 import b32encode
-
     return b32encode(device.bin_key).decode("ascii").rstrip("=")
 
 
@@ -129,14 +128,18 @@ def sessions_end_others(request):
     return redirect("sessions")
 
 
+def _lockouts_page(request, *, error: str = "", status: int = 200):
+    return render(request, "accounts/lockouts.html", {
+        "rows": lockout_services.lockouts_current(), "error": error, "now": timezone.now(),
+        "limit": settings.AXES_FAILURE_LIMIT, "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        "may_unlock": LOCKOUT_TABLE.may(request.user, "unlock", Lockout("", "", 0, True)).allowed,
+    }, status=status)
+
+
 @roles_required(*LOCKOUT_ROLES)
 @require_GET
 def lockouts_list(request):
-    return render(request, "accounts/lockouts.html", {
-        "rows": lockout_services.lockouts_current(), "now": timezone.now(),
-        "limit": settings.AXES_FAILURE_LIMIT, "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
-        "may_unlock": LOCKOUT_TABLE.may(request.user, "unlock", lockout_services.Lockout("", "", 0, True)).allowed,
-    })
+    return _lockouts_page(request)
 
 
 @roles_required(*LOCKOUT_ROLES)
@@ -146,10 +149,6 @@ def lockout_unlock(request):
     try:
         lockout_services.login_unlock(actor=request.user, kind=kind, value=value, reason=request.POST.get("reason", ""))
     except DomainError as exc:
-        return render(request, "accounts/lockouts.html", {
-            "rows": lockout_services.lockouts_current(), "error": exc.message, "now": timezone.now(),
-            "limit": settings.AXES_FAILURE_LIMIT,
-            "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60), "may_unlock": True,
-        }, status=403 if exc.code == "forbidden" else exc.status_code)
+        return _lockouts_page(request, error=exc.message, status=403 if exc.code == "forbidden" else exc.status_code)
     messages.success(request, _("已解除 %(v)s 的登录锁定。") % {"v": value})
     return redirect("lockouts")

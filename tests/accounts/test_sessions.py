@@ -161,3 +161,17 @@ def test_the_session_cookie_is_httponly_and_samesite(personas):
     client.post(reverse("login"), {"username": personas["staff_xy"].username, "password": PASSWORD})
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
+
+
+def test_a_password_changed_anywhere_is_not_served_from_the_cached_user(personas):
+    """The middleware reads the user row from the cache: a password set elsewhere (the admin, a shell)
+    must sign the old sessions out at their next request all the same."""
+    from accounts.scope import _cache_read
+
+    user = personas["staff_xy"]
+    session = signed_in(user)
+    assert is_signed_in(session)
+    assert _cache_read(user.pk, account=True)[2] is not None  # the user row is cached
+    user.set_password("Yantai-2020-elsewhere")
+    user.save()
+    assert not is_signed_in(session)
