@@ -15,7 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 OURS = {"SECRET_KEY", "DEBUG", "ZHIFU_TESTING", "DATABASE_URL", "REDIS_URL", "PUBLIC_BASE_URL", "HOST", "PORT",
         "ALLOWED_HOSTS", "SECURE_COOKIES", "SECURE_SSL_REDIRECT", "SECURE_PROXY_SSL_HEADER", "SECURE_HSTS_SECONDS",
-        "SECURE_HSTS_PRELOAD", "CSRF_TRUSTED_ORIGINS"}
+        "SECURE_HSTS_PRELOAD", "CSRF_TRUSTED_ORIGINS",
+        "DJANGO_ALLOW_ASYNC_UNSAFE"}  # set by tests/browser/conftest.py for Playwright; never in production
 OURS |= {k for k in os.environ if k.startswith("EMAIL_")}
 
 
