@@ -79,7 +79,8 @@ STALE_AFTER = timedelta(minutes=10)
 
 def broker_started_at():
     """When the broker last started, where it can say (Redis: ``INFO`` uptime), else None. A Redis that
-    restarted without persistence has lost every message it held: the jobs sent before are sent again."""
+    restarted without persistence has lost every message it held: the jobs sent before are sent again (one
+    whose message survived, a Redis with persistence, runs once all the same: ``job_start``)."""
     if not broker_breaker.allows():
         return None
     try:

@@ -42,8 +42,10 @@ def _private_stack():
 
 @pytest.fixture
 def stack(_private_stack):
-    """The private stack, whole again whatever the previous scenario left: Redis up, the worker alive."""
+    """The private stack, whole again whatever the previous scenario left: PostgreSQL and Redis up, the
+    worker alive."""
     stack = _private_stack
+    stack.pg.ensure_running()
     if stack.redis.proc.poll() is not None:
         stack.redis.start()
     if stack.worker.proc is None or stack.worker.proc.poll() is not None:

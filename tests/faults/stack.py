@@ -97,6 +97,13 @@ class PrivatePostgres:
         self._run(f"{PG_BINDIR}/pg_ctl", "-D", str(self.data), "-l", str(self.log), "-m", "fast", "-w", "-t", "60",
                   "restart")
 
+    def ensure_running(self) -> None:
+        """Started again if a failed scenario left it down."""
+        try:
+            self.sql("SELECT 1")
+        except Exception:
+            self._run(f"{PG_BINDIR}/pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60", "start")
+
     def stop(self) -> None:
         with contextlib.suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
             self._run(f"{PG_BINDIR}/pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop", timeout=60)
