@@ -471,9 +471,8 @@ CELERY_BEAT_SCHEDULE["jobs-sweep-pending"]["schedule"] = env_float("JOBS_SWEEP_S
 WORKER_HEARTBEAT_SECONDS = env_float("WORKER_HEARTBEAT_SECONDS", 20.0)
 WORKER_HEARTBEAT_MAX_AGE_SECONDS = env_float("WORKER_HEARTBEAT_MAX_AGE_SECONDS", 120.0)
 READYZ_TIMEOUT_SECONDS = env_float("READYZ_TIMEOUT_SECONDS", 0.8)
-# The probes answer over plain HTTP inside the stack, whatever HTTPS redirect the proxy-facing site has.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # --- end of operations ---------------------------------------------------------------------------------
+
 # --- Personal data (issue 13 item 5; zhifu_reopen/pii.py) ------------------------------------------------
 # PII_KEYS: comma-separated Fernet keys; the first encrypts, all decrypt (rotate: new key first, run
 # `manage.py pii_rotate`, then drop the old key). PII_INDEX_KEY: the HMAC key of the blind index of ID
