@@ -29,10 +29,13 @@ print(json.dumps({"hash": hashed, "ok": check_password("Yantai-2020-strong", has
 """
 
 
+from tests.production_env import MAIL, PII  # noqa: E402
+
+
 def production(**extra):
     env = {k: v for k, v in os.environ.items() if k not in ("ZHIFU_TESTING", "DEBUG")}
     env.update(DJANGO_SETTINGS_MODULE="zhifu_reopen.settings", SECRET_KEY="x" * 50, DEBUG="0",
-               PUBLIC_BASE_URL="https://fugong.example.gov.cn", SECURE_COOKIES="1", **extra)
+               PUBLIC_BASE_URL="https://fugong.example.gov.cn", SECURE_COOKIES="1", **MAIL, **PII, **extra)
     out = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True,
                          timeout=120, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])

@@ -12,6 +12,8 @@ import sys
 import threading
 from pathlib import Path
 
+from tests.production_env import PII
+
 ROOT = Path(__file__).resolve().parents[2]
 OURS = {"SECRET_KEY", "DEBUG", "ZHIFU_TESTING", "DATABASE_URL", "REDIS_URL", "PUBLIC_BASE_URL", "HOST", "PORT",
         "ALLOWED_HOSTS", "SECURE_COOKIES", "SECURE_SSL_REDIRECT", "SECURE_PROXY_SSL_HEADER", "SECURE_HSTS_SECONDS",
@@ -30,7 +32,7 @@ def production_env(**extra) -> dict[str, str]:
         DATABASE_URL=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/zhifu"),
         REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         EMAIL_HOST="smtp.example.gov.cn", EMAIL_PORT="587", EMAIL_USE_TLS="1",
-        EMAIL_HOST_USER="fugong", EMAIL_HOST_PASSWORD="secret",
+        EMAIL_HOST_USER="fugong", EMAIL_HOST_PASSWORD="secret", **PII,
     )
     env.update(extra)
     return {k: v for k, v in env.items() if v is not None}

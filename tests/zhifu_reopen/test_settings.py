@@ -3,9 +3,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.production_env import MAIL, PII
+
 ROOT = Path(__file__).resolve().parents[2]
-# Production needs the personal-data keys too (issue 13 item 5).
-PII = {"PII_KEYS": "emhpZnUtZGV2LXBpaS1rZXktbm90LWZvci1wcm9kISE=", "PII_INDEX_KEY": "test-index-key"}
 
 
 def load_settings(**env):
@@ -30,7 +30,7 @@ def test_a_missing_secret_stops_start_up_in_production():
 def test_missing_personal_data_keys_stop_start_up_in_production():
     for missing in ("PII_KEYS", "PII_INDEX_KEY"):
         env = {k: v for k, v in PII.items() if k != missing}
-        result = load_settings(SECRET_KEY="x" * 50, PUBLIC_BASE_URL="https://fugong.example.gov.cn", **env)
+        result = load_settings(SECRET_KEY="x" * 50, PUBLIC_BASE_URL="https://fugong.example.gov.cn", **MAIL, **env)
         assert result.returncode != 0
         assert "ImproperlyConfigured" in result.stderr and "PII_KEYS and PII_INDEX_KEY must be set" in result.stderr
 
