@@ -1,7 +1,7 @@
 """`make loadtest` (issue 13, item 9): Locust headless against gunicorn (2 workers), PostgreSQL, Redis and a
 Celery worker on this machine; writes bench/load.json and prints a short table.
 
-    python -m bench.loadtest [--steps 4,8,16,32] [--step-seconds 30] [--verify-users 16] [--verify-seconds 30]
+    python -m bench.loadtest [--steps 4,8,16,32,48] [--step-seconds 30] [--verify-users 16] [--verify-seconds 30]
                              [--enterprises 40736] [--keep-db] [--soak 2h] [--output bench/load.json]
 
 - The database: LOAD_DATABASE_URL, else DATABASE_URL (default postgres://postgres@127.0.0.1:5432/zhifu_load_bench);
@@ -433,7 +433,7 @@ def table(report: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--steps", default="4,8,16,32", help="staff users per step (comma list)")
+    parser.add_argument("--steps", default="4,8,16,32,48", help="staff users per step (comma list)")
     parser.add_argument("--step-seconds", type=duration, default=30.0)
     parser.add_argument("--verify-users", type=int, default=16)
     parser.add_argument("--verify-seconds", type=duration, default=30.0)

@@ -276,7 +276,7 @@ class StepShape(LoadTestShape):
 
     def __init__(self):
         super().__init__()
-        self.steps = [int(s) for s in os.environ.get("LOAD_STEPS", "4,8,16,32").split(",") if s.strip()]
+        self.steps = [int(s) for s in os.environ.get("LOAD_STEPS", "4,8,16,32,48").split(",") if s.strip()]
         self.step_seconds = float(os.environ.get("LOAD_STEP_SECONDS", "30"))
         self.verify_users = int(os.environ.get("LOAD_VERIFY_USERS", "16"))
         self.verify_seconds = float(os.environ.get("LOAD_VERIFY_SECONDS", "30"))
