@@ -30,6 +30,7 @@ from itertools import count
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+import gevent
 from locust import FastHttpUser, LoadTestShape, between, constant, events, task
 
 PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text(encoding="utf-8")) if os.environ.get("LOAD_PLAN") else {}
@@ -39,6 +40,7 @@ PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pag
        b"trailer<</Root 1 0 R>>\n%%EOF\n")
 WARMUP = float(os.environ.get("LOAD_WARMUP_SECONDS", "3"))
 MAX_RAMP = float(os.environ.get("LOAD_MAX_RAMP_SECONDS", "180"))
+TOUR = os.environ.get("LOAD_TOUR") == "1"
 
 # --- the samples, by phase --------------------------------------------------------------------------
 
@@ -59,10 +61,7 @@ def _sample(request_type, name, response_time, response_length, exception=None, 
     if PHASE["name"] == "idle":
         return
     if PHASE["measuring"] is None:
-        if not _ready() or time.monotonic() - PHASE["started"] < WARMUP:
-            return  # the ramp: spawning, logging in
-        PHASE["measuring"] = time.monotonic()
-        PHASES[-1]["_measuring"] = PHASE["measuring"]
+        return  # the ramp: spawning, logging in (StepShape.tick starts the measurement)
     entry = SAMPLES[PHASE["name"]].setdefault(name, {"ms": [], "errors": 0, "messages": []})
     entry["ms"].append(round(response_time, 2))
     if exception is not None:
@@ -136,6 +135,7 @@ class Staff(FastHttpUser):
     wait_time = between(0.5, 1.5)  # a person reading the page before the next click
     kind = ""
     street = ""
+    tour = ("firm_list", "firm_page", "search", "queue", "application_page", "decision")
 
     def on_start(self):
         self.username = next_username(self.kind)
@@ -143,6 +143,12 @@ class Staff(FastHttpUser):
         self.csrf = login(self, self.username)
         READY["staff"] += 1
         self.counted = True
+        if TOUR:  # the harness check: once measuring, every request type of this user once, in order
+            deadline = time.monotonic() + MAX_RAMP
+            while PHASE["measuring"] is None and time.monotonic() < deadline:
+                gevent.sleep(0.2)
+            for name in self.tour:
+                getattr(self, name)()
 
     def on_stop(self):
         if getattr(self, "counted", False):
@@ -212,6 +218,7 @@ class StreetStaff(Staff):
 
     weight = 3
     kind = "street"
+    tour = (*Staff.tour, "material_upload", "placard_print", "export")
 
     @task(1)
     def material_upload(self):
@@ -251,9 +258,11 @@ class VerifyUser(FastHttpUser):
 
     def on_start(self):
         READY["verify"] += 1
+        self.counted = True
 
     def on_stop(self):
-        READY["verify"] -= 1
+        if getattr(self, "counted", False):
+            READY["verify"] -= 1
 
     @task
     def verify(self):
@@ -267,7 +276,7 @@ class StepShape(LoadTestShape):
 
     def __init__(self):
         super().__init__()
-        self.steps = [int(s) for s in os.environ.get("LOAD_STEPS", "4,8,16,32").split(",") if s.strip()]
+        self.steps = [int(s) for s in os.environ.get("LOAD_STEPS", "4,8,16,32,48").split(",") if s.strip()]
         self.step_seconds = float(os.environ.get("LOAD_STEP_SECONDS", "30"))
         self.verify_users = int(os.environ.get("LOAD_VERIFY_USERS", "16"))
         self.verify_seconds = float(os.environ.get("LOAD_VERIFY_SECONDS", "30"))
@@ -297,6 +306,8 @@ class StepShape(LoadTestShape):
             self.current, self.entered = 0, now
             _phase(phases[0][0], phases[0][1])
         name, users, seconds = phases[self.current]
+        if PHASE["measuring"] is None and _ready() and now - PHASE["started"] >= WARMUP:
+            PHASE["measuring"] = PHASES[-1]["_measuring"] = now
         measuring = PHASE["measuring"]
         over = (measuring is not None and now - measuring >= seconds) or (
             measuring is None and now - self.entered >= MAX_RAMP)

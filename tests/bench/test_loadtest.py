@@ -29,7 +29,7 @@ def test_tiny_load_run_measures_every_request_type_without_errors(tmp_path):
     output = tmp_path / "load.json"
     run = subprocess.run(
         [sys.executable, "-m", "bench.loadtest", "--database-url", url, "--quick-seed", "--enterprises", "120",
-         "--applications", "400", "--staff-accounts", "2", "--steps", "3", "--step-seconds", "8",
+         "--applications", "1000", "--staff-accounts", "2", "--steps", "4", "--step-seconds", "5", "--tour",
          "--verify-users", "2", "--verify-seconds", "3", "--output", str(output)],
         cwd=ROOT, capture_output=True, text=True, timeout=420, check=False,
     )
@@ -37,7 +37,7 @@ def test_tiny_load_run_measures_every_request_type_without_errors(tmp_path):
     report = json.loads(output.read_text())
     measured = {name: t for phase in report["phases"] for name, t in phase["types"].items()}
     missing = [name for name in (*STAFF_TYPES, "verify") if not measured.get(name, {}).get("requests")]
-    assert not missing, (missing, run.stdout[-3000:])
+    assert not missing, (missing, run.stdout[-6000:], run.stderr[-3000:])
     failed = {name: t.get("error_examples") for name, t in measured.items() if t["errors"]}
     assert not failed
     for key in ("knee", "staff_goal", "verify_goal"):
