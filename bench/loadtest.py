@@ -473,6 +473,11 @@ def main(argv: list[str] | None = None) -> int:
     env = {**env, "DATABASE_URL": url, "DEBUG": "0", "PLACARD_VERIFY_RATE_LIMIT": "0",
            "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
            "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+           # Production needs an SMTP host (only the beat's reminders send mail: none in this run) and the
+           # personal-data keys (development keys here: the load's rosters are its own).
+           "EMAIL_HOST": os.environ.get("EMAIL_HOST") or "127.0.0.1",
+           "PII_KEYS": os.environ.get("PII_KEYS") or "emhpZnUtZGV2LXBpaS1rZXktbm90LWZvci1wcm9kISE=",
+           "PII_INDEX_KEY": os.environ.get("PII_INDEX_KEY") or "load-test-index-key",
            "REDIS_URL": redis_url,
            "MEDIA_ROOT": str(work / "media")}
     env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")

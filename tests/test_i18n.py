@@ -212,7 +212,7 @@ TEMPLATE_TRANSLATED = re.compile(
     re.S,
 )
 # Static error page shown without the template engine's i18n (bilingual by hand).
-TEMPLATES_WITHOUT_I18N = {"templates/500.html"}
+TEMPLATES_WITHOUT_I18N = {"templates/500.html", "templates/503.html"}  # bilingual, rendered without a request
 
 
 def test_templates_put_no_full_width_punctuation_outside_translations():

@@ -27,3 +27,6 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# A database outage answers 503 with Retry-After, anything else 500 (zhifu_reopen/server_error.py).
+handler500 = "zhifu_reopen.server_error.server_error"
