@@ -17,7 +17,6 @@ from dashboards.models import DailyReport, Summary
 from dashboards.services.reports import daily_report_if_due, daily_report_make
 from dashboards.services.summaries import DISTRICT, summaries_refresh
 from enterprises.choices import OperatingStatus
-from tests.conftest import PASSWORD
 from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 def client_for(user) -> Client:
     c = Client()
-    assert c.login(username=user.username, password=PASSWORD)
+    c.force_login(user)  # the task force's second factor verified (tests/conftest.py)
     return c
 
 

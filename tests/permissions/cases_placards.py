@@ -33,7 +33,7 @@ CASES = [
     Case("placards:revoke", method="post", args=lambda w: [w.placard_xy.pk], data=REASON,
          allowed={"taskforce": 302}),
     Case("placards:reinstate", method="post", args=lambda w: [w.placard_xy.pk], data=REASON,
-         allowed={"taskforce": 302}, note="refused with a message (not suspended) but allowed to ask"),
+         allowed={"taskforce": 400}, note="refused with a message (not suspended), the page again with a 400, but allowed to ask"),
     # Public: anyone, signed in or not.
     Case("placard_verify", args=lambda w: [w.placard_xy.token], allowed=each(ALL_PERSONAS, 200), anonymous=200),
     Case("placard_verify", args=lambda w: ["Zz" * 16], allowed={}, default=404, anonymous=404,
