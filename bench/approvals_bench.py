@@ -92,7 +92,7 @@ def add_applications(count: int, *, serial_start: int, enterprises: list[tuple],
                 if step else None,
                 "reminded_at": None, "escalated_at": None, "masks_qty": 100, "thermometers_qty": 2,
                 "disinfectant_litres": 10, "online_work": False, "building_liaison": "",
-                "building_liaison_mobile": "", "updated_at": now,
+                "building_liaison_mobile": "", "updated_at": now, "personal_data_purged_at": None,
             }
             buffer.write("\t".join(_copy_value(row[f.attname]) for f in fields))
             buffer.write("\n")
