@@ -24,6 +24,8 @@ import statistics
 import time
 from datetime import timedelta
 
+from .common import signed_in_client
+
 GOALS = {"queue_ratio": ("<=", 6.0), "queue_queries": ("<=", 8), "queue_growth": ("<=", 1.1),
          "queue_10x_ratio": ("<=", 6.0), "queue_10x_queries": ("<=", 8)}
 URLCONF = "bench.urls"
@@ -117,13 +119,7 @@ def _enterprises(limit: int) -> list[tuple]:
 
 
 def _client(username: str):
-    from django.test import Client
-
-    from accounts.models import User
-
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    return client
+    return signed_in_client(username)
 
 
 def _get(client, url: str):

@@ -167,3 +167,43 @@ def table(results: list[dict]) -> str:
         if i == 0:
             lines.append("-" * (sum(widths) + 8 + 6))
     return "\n".join(lines)
+
+
+def signed_in_client(username: str):
+    """A test client signed in as ``username`` as the login leaves it: for a post that needs a second factor
+    (issue 13: the task force, the signing posts, the district administrator) after its code too — a
+    confirmed authenticator of the user's (made on first use) marks the session verified, as django-otp's
+    login does. The bench measures the pages, not the login."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import User
+    from accounts.roles import needs_two_factor
+
+    user = User.objects.get(username=username)
+    client = Client()
+    client.force_login(user)
+    if needs_two_factor(user):
+        device = (TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+                  or TOTPDevice.objects.create(user=user, name="bench", confirmed=True))
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+def peak_kb_of_this_process() -> int:
+    """This process's own peak resident size (``VmHWM``, KiB): it belongs to the address space exec made.
+    ``ru_maxrss`` is not: Linux carries it over fork and exec, so a child of a bench runner that had grown
+    to 270 MB reported 270 MB whatever the import used."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # (not Linux: the best there is)

@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
-from .common import figure, interleaved_medians, median_ms
+from .common import figure, interleaved_medians, median_ms, signed_in_client
 
 DISTRICT_ENTERPRISES = 40_736
 CITY_ENTERPRISES = 407_360
@@ -35,11 +35,7 @@ URLCONF = "bench.urls"
 
 
 def _client(username: str) -> Client:
-    from accounts.models import User
-
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    return client
+    return signed_in_client(username)
 
 
 def _get(client: Client, url: str):

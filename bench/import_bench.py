@@ -13,7 +13,7 @@ the service on the current database, against only reading the same file with ope
         import_xls_40736_s   the same rows saved as .xls by LibreOffice, imported end to end (and its ratio
                              to openpyxl reading the .xlsx); only where LibreOffice is installed
 
-Memory is measured in a subprocess (``python -m bench.import_bench --child``): its ``ru_maxrss`` at the end,
+Memory is measured in a subprocess (``python -m bench.import_bench --child``): its own peak (``VmHWM``) at the end,
 so the figure is the import's own process — Django and the app loaded, the workbook streamed, the rows
 validated and written — not whatever the bench runner holds. The timed import runs in that subprocess too
 (timer around the service call only). The imported enterprises (credit codes from serial 5,000,001 on, so they
@@ -29,6 +29,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from .common import peak_kb_of_this_process
 
 ROWS = 40_736
 START_SERIAL = 5_000_001
@@ -134,8 +136,6 @@ def _cleanup(rows: int) -> None:
 
 def _child(path: str) -> None:
     """Runs in the subprocess: one import, then its figures as JSON on the last stdout line."""
-    import resource
-
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhifu_reopen.settings")
@@ -149,7 +149,7 @@ def _child(path: str) -> None:
     with open(path, "rb") as file:
         result = enterprise_import(user=user, file=file, filename=Path(path).name, mode="report", dry_run=False)
     seconds = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    peak_kb = peak_kb_of_this_process()
     print(json.dumps({
         "seconds": seconds, "peak_mb": peak_kb / 1024, "created": result.created,
         "errors": [e.as_dict() for e in result.errors[:5]],

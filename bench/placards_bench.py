@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from .common import peak_kb_of_this_process
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_PREFIX = "基准公示牌"
 GOALS = {
@@ -250,14 +252,12 @@ def _child_main(argv: list[str]) -> None:
     django.setup()
     kind = argv[0]
     if kind == "batch":
-        import resource
-
         from placards.services.printing import batch_print_run
 
         started = time.perf_counter()
         batch_print_run(int(argv[1]))
         seconds = time.perf_counter() - started
-        peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        peak_kb = peak_kb_of_this_process()
         print(json.dumps({"seconds": seconds, "peak_mb": peak_kb / 1024}))
     elif kind == "render":
         from placards.services.jobs import render_job_run
